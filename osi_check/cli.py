@@ -1,0 +1,151 @@
+"""The command line. The only module that prints to the terminal or exits.
+
+Exit codes (README, DESIGN.md): 0 clean, 1 findings at or above --fail-on, 2 usage/config/input error
+(bad option, missing path, malformed rule), 3 internal error (a bug in osi-check: please report it).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from datetime import datetime, timezone
+from pathlib import Path
+
+import click
+
+from osi_check import __version__
+from osi_check.deployment import MODIFIED_CHOICES, PROFILES, deployment_for
+from osi_check.engine.knowledge import KnowledgeError
+from osi_check.engine.rules import RuleError, load_rules
+from osi_check.engine.ruletests import run_rule_tests
+from osi_check.engine.vocabulary import VocabularyError
+from osi_check.formats import FORMATS
+from osi_check.gate import FAIL_LEVELS
+from osi_check.pipeline import ScanError, scan
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+CONFIG_ERRORS = (RuleError, KnowledgeError, VocabularyError, ScanError)
+
+
+def _clock():
+    """Report timestamps honour SOURCE_DATE_EPOCH, so stamped reports can still be reproducible."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return lambda: datetime.fromtimestamp(int(epoch), tz=timezone.utc)
+    return lambda: datetime.now(timezone.utc)
+
+
+def _write(text: str, output: Path | None) -> None:
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise click.UsageError(f"{output}: cannot write the report: {exc.strerror}") from None
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="osi-check")
+def cli() -> None:
+    """osi-check: open-source license compliance for CRM deployments.
+
+    Scans a CRM tree (its own code, dependencies and modules), concludes each component's license,
+    and reports the obligations, risks and open questions for the way the CRM is deployed.
+    """
+
+
+@cli.command("scan")
+@click.argument("path", default=".", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--deployment", "profile", type=click.Choice(list(PROFILES)), default="internal", show_default=True,
+              help="How the CRM is deployed: internal use, SaaS, delivered to a customer, or received as a buyer.")
+@click.option("--modified", type=click.Choice(list(MODIFIED_CHOICES)), default="unknown", show_default=True,
+              help="Whether the code was changed from the upstream release. Unknown makes rules that depend on it ask.")
+@click.option("--format", "fmt", type=click.Choice(list(FORMATS)), default="text", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the report here instead of stdout.")
+@click.option("--fail-on", type=click.Choice(FAIL_LEVELS), default="error", show_default=True,
+              help="Exit 1 when a finding has at least this severity.")
+@click.option("--rules", "rule_dirs", multiple=True, type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="An extra directory of rules, added to the built-in ones. Repeatable.")
+@click.option("--timestamp", is_flag=True,
+              help="Stamp the report with the time (SOURCE_DATE_EPOCH if set). Off by default: reports are reproducible.")
+def scan_command(path, profile, modified, fmt, output, fail_on, rule_dirs, timestamp) -> None:
+    """Scan PATH (default: the current directory) and report license findings."""
+    deployment = deployment_for(profile, MODIFIED_CHOICES[modified])
+    report = scan(path, deployment, extra_rule_dirs=tuple(rule_dirs), fail_on=fail_on,
+                  clock=_clock() if timestamp else None)
+    _write(FORMATS[fmt](report), output)
+    if output is not None and fmt != "text":
+        click.echo(f"osi-check: {'FAIL' if report.gate.failed else 'PASS'}; report written to {output}", err=True)
+    sys.exit(EXIT_FINDINGS if report.gate.failed else EXIT_CLEAN)
+
+
+@cli.group("rules")
+def rules_group() -> None:
+    """List, show and test the rules (built-in and --rules directories)."""
+
+
+@rules_group.command("list")
+@click.option("--rules", "rule_dirs", multiple=True, type=click.Path(exists=True, file_okay=False, path_type=Path))
+def rules_list(rule_dirs) -> None:
+    """One line per rule: id, kind, severity, title."""
+    for rule in load_rules(tuple(rule_dirs)):
+        click.echo(f"{rule.id:48} {rule.kind.value:11} {rule.severity.value:8} {rule.title}")
+
+
+@rules_group.command("show")
+@click.argument("rule_id")
+@click.option("--rules", "rule_dirs", multiple=True, type=click.Path(exists=True, file_okay=False, path_type=Path))
+def rules_show(rule_id, rule_dirs) -> None:
+    """Print one rule's file."""
+    for rule in load_rules(tuple(rule_dirs)):
+        if rule.id == rule_id:
+            click.echo(f"# {rule.path}")
+            click.echo(rule.path.read_text("utf-8"), nl=False)
+            return
+    raise click.UsageError(f"no rule with id '{rule_id}' (see: osi-check rules list)")
+
+
+@rules_group.command("test")
+@click.option("--rules", "rule_dirs", multiple=True, type=click.Path(exists=True, file_okay=False, path_type=Path))
+def rules_test(rule_dirs) -> None:
+    """Run every rule's test cases (<rule>.tests.yaml). Exit 1 if any fails."""
+    failed = total = 0
+    for rule in load_rules(tuple(rule_dirs)):
+        for case in run_rule_tests(rule):
+            total += 1
+            if not case.passed:
+                failed += 1
+                click.echo(f"FAIL {case.rule_id}: {case.name}: expected {case.expected}, got {case.actual}")
+    click.echo(f"{total - failed} passed, {failed} failed")
+    sys.exit(EXIT_FINDINGS if failed else EXIT_CLEAN)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: maps every outcome to a documented exit code; no traceback for expected errors."""
+    try:
+        cli.main(args=argv, prog_name="osi-check", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        click.echo("osi-check: aborted", err=True)
+        sys.exit(EXIT_USAGE)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(EXIT_USAGE)
+    except CONFIG_ERRORS as exc:
+        click.echo(f"osi-check: error: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
+    except SystemExit:
+        raise
+    except BaseException as exc:  # noqa: BLE001 - the last line of defence: exit 3, never a raw crash
+        if isinstance(exc, KeyboardInterrupt):
+            click.echo("osi-check: interrupted", err=True)
+            sys.exit(130)
+        click.echo(f"osi-check: internal error: {type(exc).__name__}: {exc}", err=True)
+        if os.environ.get("OSI_CHECK_DEBUG"):
+            traceback.print_exc()
+        else:
+            click.echo("This is a bug in osi-check. Set OSI_CHECK_DEBUG=1 for the traceback and please report it.", err=True)
+        sys.exit(EXIT_INTERNAL)

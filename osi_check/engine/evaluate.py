@@ -1,0 +1,146 @@
+"""Evaluating rules over the facts of a scan.
+
+Each rule is evaluated for every subject it applies to. A condition that holds gives the rule's
+finding. A condition that is unknown gives a needs-info finding instead of a silent pass; unknowns
+are folded so a reader sees one question per missing fact, not one per rule:
+
+1. if an explicit needs-info rule fired for the same subject and asks for the missing fact (say, the
+   unknown-license rule, which asks for `license`), the waiting rule is listed on that finding;
+2. otherwise rules waiting on the same facts for the same subject share one finding, led by the most
+   severe of them, which lists the others in `waiting_rules`. Note-kind rules never lead: a note only
+   explains, so on its own an unknown note is already covered by the rule it explains.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from dataclasses import replace
+
+from osi_check.engine.conditions import Trace
+from osi_check.engine.knowledge import Knowledge
+from osi_check.engine.messages import render
+from osi_check.engine.rules import Rule
+from osi_check.engine.vocabulary import SubjectContext, builtin_vocabulary
+from osi_check.facts import Component, Facts
+from osi_check.model import FactUsed, Finding, FindingKind, Subject
+
+
+def fingerprint(*parts: str) -> str:
+    """Stable identity of a finding across runs: what and about whom, never where (lines move)."""
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:16]
+
+
+def subjects(facts: Facts, knowledge: Knowledge) -> dict[str, list[SubjectContext]]:
+    """Every component and every file with its own license evidence, as rule subjects."""
+    by_key: dict[str, Component] = {c.key: c for c in facts.components}
+    out: dict[str, list[SubjectContext]] = {"component": [], "file": []}
+    for component in facts.components:
+        name = f"{component.name}@{component.version}" if component.version else component.name
+        subject = Subject("component", component.key, name, str(component.location))
+        out["component"].append(SubjectContext(subject, component.license, component, facts.deployment, knowledge))
+    for file in facts.files:
+        component = by_key.get(file.component_key)
+        if component is None:  # every file belongs to some component; the pipeline guarantees it
+            continue
+        location = str(file.license.evidence[0].location) if file.license.evidence else file.path
+        subject = Subject("file", file.path, file.path, location)
+        out["file"].append(SubjectContext(subject, file.license, component, facts.deployment, knowledge))
+    return out
+
+
+def evaluate(rules: tuple[Rule, ...], facts: Facts, knowledge: Knowledge) -> tuple[Finding, ...]:
+    all_subjects = subjects(facts, knowledge)
+    findings: list[Finding] = []
+    pending: list[tuple[Rule, SubjectContext, Trace]] = []
+    for rule in rules:
+        for subject_type in rule.applies_to:
+            for ctx in all_subjects[subject_type]:
+                trace = Trace()
+                result = rule.when.evaluate(ctx, trace)
+                if result is True:
+                    findings.append(_finding(rule, ctx, trace))
+                elif result is None:
+                    pending.append((rule, ctx, trace))
+    asks_for = {rule.id: rule.asks_for for rule in rules if rule.asks_for}
+    findings = _fold_unknowns(findings, pending, asks_for)
+    return tuple(sorted(findings, key=Finding.sort_key))
+
+
+def _finding(rule: Rule, ctx: SubjectContext, trace: Trace) -> Finding:
+    return Finding(
+        rule_id=rule.id,
+        kind=rule.kind,
+        severity=rule.severity,
+        title=rule.title,
+        message=render(rule.message, ctx),
+        subject=ctx.subject,
+        explanation=rule.explanation,
+        citations=rule.citations,
+        facts=tuple(FactUsed(k, v) for k, v in sorted(trace.used.items())),
+        evidence=ctx.license.evidence,
+        fingerprint=fingerprint(rule.id, ctx.subject.type, ctx.subject.key),
+    )
+
+
+def _covers(asks_for: str, fact: str) -> bool:
+    return fact == asks_for or fact.startswith(asks_for + ".")
+
+
+def _fold_unknowns(
+    findings: list[Finding], pending: list[tuple[Rule, SubjectContext, Trace]], asks_for: dict[str, str]
+) -> list[Finding]:
+    vocabulary = builtin_vocabulary()
+    asking: dict[tuple[str, str], list[int]] = defaultdict(list)  # subject -> explicit needs-info findings
+    for index, finding in enumerate(findings):
+        if finding.kind is FindingKind.NEEDS_INFO and finding.rule_id in asks_for:
+            asking[(finding.subject.type, finding.subject.key)].append(index)
+    waiting: dict[int, set[str]] = defaultdict(set)
+    groups: dict[tuple, list[tuple[Rule, SubjectContext, Trace]]] = defaultdict(list)
+    for rule, ctx, trace in pending:
+        target = next(
+            (
+                index
+                for index in asking[(ctx.subject.type, ctx.subject.key)]
+                if all(_covers(asks_for[findings[index].rule_id], fact) for fact in trace.unknown)
+            ),
+            None,
+        )
+        if target is not None:
+            waiting[target].add(rule.id)
+        else:
+            groups[(ctx.subject.type, ctx.subject.key, tuple(sorted(trace.unknown)))].append((rule, ctx, trace))
+    for index, rule_ids in waiting.items():
+        findings[index] = replace(findings[index], waiting_rules=tuple(sorted(rule_ids)))
+    for (_, _, unknown), members in sorted(groups.items()):
+        leaders = sorted(
+            (m for m in members if m[0].kind is not FindingKind.NOTE),
+            key=lambda m: (-m[0].severity.rank, m[0].id),
+        )
+        if leaders:
+            findings.append(_needs_info(leaders[0], unknown, members, vocabulary))
+    return findings
+
+
+def _needs_info(leader, unknown: tuple[str, ...], members, vocabulary) -> Finding:
+    rule, ctx, trace = leader
+    questions = " ".join(render(vocabulary[fact].question, ctx) for fact in unknown)
+    if rule.if_unknown:
+        message = f"{render(rule.if_unknown, ctx)} {questions}"
+    else:
+        message = f"{render(rule.message, ctx)} (not established: {questions})"
+    used = [FactUsed(k, v) for k, v in sorted(trace.used.items())] + [FactUsed(k, "unknown") for k in unknown]
+    return Finding(
+        rule_id=rule.id,
+        kind=FindingKind.NEEDS_INFO,
+        severity=rule.severity,
+        title=f"Needs information: {rule.title[0].lower()}{rule.title[1:]}",
+        message=message,
+        subject=ctx.subject,
+        explanation=rule.explanation,
+        citations=rule.citations,
+        facts=tuple(used),
+        evidence=ctx.license.evidence,
+        waiting_rules=tuple(sorted(m[0].id for m in members)),
+        fingerprint=fingerprint(rule.id, ctx.subject.type, ctx.subject.key, "unknown", *unknown),
+    )

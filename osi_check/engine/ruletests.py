@@ -1,0 +1,105 @@
+"""Rule test cases (<rule>.tests.yaml beside each rule): build a subject, evaluate one rule, compare.
+
+They run under pytest and under `osi-check rules test`, so an analyst who changes a rule can prove the
+change without writing Python.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import jsonschema
+import yaml
+
+from osi_check import licensing, resources
+from osi_check.deployment import deployment_for
+from osi_check.engine.conditions import Trace
+from osi_check.engine.knowledge import builtin_knowledge
+from osi_check.engine.rules import TESTS_SUFFIX, Rule, RuleError
+from osi_check.engine.vocabulary import SubjectContext
+from osi_check.facts import Component, Evidence, EvidenceKind, LicenseConclusion, Location, Role, Scope
+from osi_check.model import Subject
+
+OUTCOMES = {True: "fires", False: "silent", None: "needs-info"}
+
+
+@dataclass(frozen=True)
+class CaseResult:
+    rule_id: str
+    name: str
+    expected: str
+    actual: str
+
+    @property
+    def passed(self) -> bool:
+        return self.expected == self.actual
+
+
+@cache
+def _schema() -> dict:
+    return json.loads((resources.rules_dir() / "schema" / "rule-tests.schema.json").read_text("utf-8"))
+
+
+def tests_path(rule: Rule) -> Path:
+    return rule.path.with_name(rule.path.name[: -len(".yaml")] + TESTS_SUFFIX)
+
+
+def load_cases(rule: Rule) -> list[dict]:
+    path = tests_path(rule)
+    if not path.is_file():
+        raise RuleError(f"{rule.path}: has no test cases; add {path.name} beside it")
+    cases = yaml.safe_load(path.read_text("utf-8"))
+    errors = list(jsonschema.Draft202012Validator(_schema()).iter_errors(cases))
+    if errors:
+        where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in errors[0].path)
+        raise RuleError(f"{path}: key '{where.lstrip('.') or '(top level)'}': {errors[0].message}")
+    return cases
+
+
+def _context(case: dict) -> SubjectContext:
+    raw = case["license"]
+    location = Location("case.json", 1)
+    if raw is None:
+        conclusion = LicenseConclusion(None)
+    else:
+        normalized = licensing.normalize(raw)
+        conclusion = LicenseConclusion(
+            normalized.expression,
+            (Evidence(EvidenceKind.DECLARED, location, raw),),
+            normalized.unknown,
+            normalized.notes,
+        )
+    spec = case.get("component", {})
+    component = Component(
+        key="pkg:generic/case",
+        name="case",
+        version=None,
+        ecosystem="generic",
+        role=Role(spec.get("role", "dependency")),
+        scope=Scope(spec.get("scope", "runtime")),
+        license=conclusion,
+        location=location,
+    )
+    deployment_spec = case["deployment"]
+    if isinstance(deployment_spec, str):
+        deployment = deployment_for(deployment_spec)
+    else:
+        deployment = deployment_for(deployment_spec["profile"], deployment_spec.get("modified"))
+    subject_type = case.get("subject", "component")
+    subject = Subject(subject_type, "case", "case", str(location))
+    return SubjectContext(subject, conclusion, component, deployment, builtin_knowledge())
+
+
+def run_rule_tests(rule: Rule) -> list[CaseResult]:
+    results = []
+    for case in load_cases(rule):
+        subject_type = case.get("subject", "component")
+        if subject_type not in rule.applies_to:
+            actual = "silent"
+        else:
+            actual = OUTCOMES[rule.when.evaluate(_context(case), Trace())]
+        results.append(CaseResult(rule.id, case["name"], case["expect"], actual))
+    return results

@@ -1,0 +1,197 @@
+"""The closed fact vocabulary (rules/facts.yaml) and how each fact is established for a subject.
+
+The YAML file documents the facts for analysts; `RESOLVERS` below computes them. A test asserts the
+two name exactly the same facts, so the documentation cannot drift from the code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from osi_check import licensing, resources
+from osi_check.engine.knowledge import COPYLEFT_LEVELS, Knowledge
+from osi_check.facts import Component, Deployment, LicenseConclusion
+from osi_check.model import Subject
+
+FACT_TYPES = ("boolean", "enum", "copyleft", "family")
+
+
+@dataclass(frozen=True)
+class FactSpec:
+    name: str
+    type: str
+    values: tuple[str, ...]
+    applies_to: tuple[str, ...]
+    description: str
+    question: str
+
+
+@dataclass(frozen=True)
+class SubjectContext:
+    """One thing a rule is evaluated for (a component or a file), with what is needed to judge it."""
+
+    subject: Subject
+    license: LicenseConclusion
+    component: Component  # the component itself, or the one a file belongs to
+    deployment: Deployment
+    knowledge: Knowledge
+
+
+# ---- three-valued helpers -------------------------------------------------------------------------
+
+def kleene_and(values) -> bool | None:
+    values = list(values)
+    if any(v is False for v in values):
+        return False
+    return None if any(v is None for v in values) else True
+
+
+def kleene_or(values) -> bool | None:
+    values = list(values)
+    if any(v is True for v in values):
+        return True
+    return None if any(v is None for v in values) else False
+
+
+def _tree(ctx: SubjectContext):
+    return licensing.parse(ctx.license.expression) if ctx.license.expression else None
+
+
+def _fold(node, leaf_value: Callable, all_of: Callable, any_of: Callable):
+    """Evaluate a license expression tree: AND parts all apply, OR parts are a choice."""
+    if isinstance(node, licensing.Leaf):
+        return leaf_value(node)
+    values = [_fold(part, leaf_value, all_of, any_of) for part in node.parts]
+    return all_of(values) if isinstance(node, licensing.AllOf) else any_of(values)
+
+
+def _leaf_known(leaf: licensing.Leaf, knowledge: Knowledge) -> bool:
+    return not leaf.key.startswith(licensing.UNKNOWN_PREFIX) and (
+        licensing.is_known_key(leaf.key) or knowledge.facts_for(leaf.key) is not None
+    ) and not (leaf.exception or "").startswith(licensing.UNKNOWN_PREFIX)
+
+
+def license_known(ctx: SubjectContext) -> bool:
+    node = _tree(ctx)
+    if node is None:
+        return False
+    # known if every part of a combination is known; for a choice, one known option is enough
+    return bool(_fold(node, lambda leaf: _leaf_known(leaf, ctx.knowledge), all, any))
+
+
+def license_osi_approved(ctx: SubjectContext) -> bool | None:
+    node = _tree(ctx)
+    if node is None:
+        return None
+    return _fold(node, lambda leaf: ctx.knowledge.osi_approved(leaf.key), kleene_and, kleene_or)
+
+
+def _max_level(values):
+    known = [v for v in values if v is not None]
+    if "network" in known:
+        return "network"
+    if len(known) < len(values):
+        return None
+    return max(known, key=COPYLEFT_LEVELS.index)
+
+
+def _min_level(values):
+    known = [v for v in values if v is not None]
+    if "none" in known:
+        return "none"
+    if len(known) < len(values):
+        return None
+    return min(known, key=COPYLEFT_LEVELS.index)
+
+
+def license_copyleft(ctx: SubjectContext) -> str | None:
+    node = _tree(ctx)
+    if node is None:
+        return None
+    return _fold(node, lambda leaf: ctx.knowledge.copyleft(leaf.key), _max_level, _min_level)
+
+
+@dataclass(frozen=True)
+class FamilyValue:
+    """The license families of an expression; `includes` is three-valued (see rules/facts.yaml)."""
+
+    ctx: SubjectContext
+
+    def includes(self, family: str) -> bool | None:
+        node = _tree(self.ctx)
+        if node is None:
+            return None
+
+        def leaf_in_family(leaf):
+            known = self.ctx.knowledge.family(leaf.key)
+            return None if known is None else known == family
+
+        return _fold(node, leaf_in_family, kleene_or, kleene_and)
+
+    def __str__(self) -> str:
+        node = _tree(self.ctx)
+        if node is None:
+            return "unknown"
+        names = {self.ctx.knowledge.family(leaf.key) or "unknown" for leaf in licensing.leaves(node)}
+        return ", ".join(sorted(names))
+
+
+RESOLVERS: dict[str, Callable[[SubjectContext], object]] = {
+    "license.known": license_known,
+    "license.osi-approved": license_osi_approved,
+    "license.copyleft": license_copyleft,
+    "license.family": FamilyValue,
+    "component.role": lambda ctx: ctx.component.role.value,
+    "component.scope": lambda ctx: ctx.component.scope.value,
+    "component.shipped": lambda ctx: ctx.component.shipped,
+    "component.modified": lambda ctx: ctx.deployment.modified,
+    "deployment.profile": lambda ctx: ctx.deployment.profile,
+    "deployment.distributed": lambda ctx: ctx.deployment.distributed,
+    "deployment.network-service": lambda ctx: ctx.deployment.network_service,
+    "deployment.internal-network": lambda ctx: ctx.deployment.internal_network,
+    "deployment.contractor": lambda ctx: ctx.deployment.contractor,
+}
+
+
+def display(value: object) -> str:
+    """A fact value as shown in reports."""
+    if value is None:
+        return "unknown"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+class VocabularyError(Exception):
+    pass
+
+
+def load_vocabulary(path: Path) -> dict[str, FactSpec]:
+    data = yaml.safe_load(path.read_text("utf-8"))
+    facts = data.get("facts") if isinstance(data, dict) else None
+    if not isinstance(facts, dict):
+        raise VocabularyError(f"{path}: expected a mapping with a 'facts' mapping")
+    specs = {}
+    for name, entry in facts.items():
+        if not isinstance(entry, dict) or entry.get("type") not in FACT_TYPES:
+            raise VocabularyError(f"{path}: facts.{name}.type must be one of {', '.join(FACT_TYPES)}")
+        values = tuple(COPYLEFT_LEVELS) if entry["type"] == "copyleft" else tuple(entry.get("values", ()))
+        specs[name] = FactSpec(
+            name=name,
+            type=entry["type"],
+            values=values,
+            applies_to=tuple(entry.get("applies-to", ("component", "file"))),
+            description=str(entry.get("description", "")),
+            question=str(entry.get("question", f"What is {name}?")),
+        )
+    return specs
+
+
+@cache
+def builtin_vocabulary() -> dict[str, FactSpec]:
+    return load_vocabulary(resources.rules_dir() / "facts.yaml")

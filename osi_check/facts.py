@@ -1,0 +1,161 @@
+"""The facts a scan establishes about a tree: immutable records that cross module boundaries.
+
+Sources and detectors produce these; the engine reads them; formats render them. Every record is a
+frozen dataclass so that a later stage can never change what an earlier stage found, and so that
+the whole Report is deterministic and comparable in tests.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class Role(str, Enum):
+    """What a component is to the deployment."""
+
+    APPLICATION = "application"  # the scanned CRM itself (its own code)
+    DEPENDENCY = "dependency"  # a package pulled in through a lockfile or manifest
+    MODULE = "module"  # an add-on/extension module (Odoo addon, SuiteCRM module, ...)
+
+
+class Scope(str, Enum):
+    """Whether a component is part of what is deployed or shipped."""
+
+    RUNTIME = "runtime"
+    DEV = "dev"  # dev/test/build only: never shipped, carries no distribution obligations
+
+
+class EvidenceKind(str, Enum):
+    DECLARED = "declared"  # a license field in a manifest or lockfile
+    LICENSE_TEXT = "license-text"  # a full license text (LICENSE, COPYING, ...)
+    NOTICE = "notice"  # a license notice ("version 3 ... or any later version")
+    SPDX_TAG = "spdx-tag"  # SPDX-License-Identifier:
+    DEFAULT = "default"  # a value the ecosystem implies when nothing is declared (Odoo: LGPL-3)
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    """A place in the scanned tree: POSIX path relative to the scan root, 1-based lines."""
+
+    path: str
+    line: int | None = None
+    end_line: int | None = None
+
+    def __str__(self) -> str:
+        if self.line is None:
+            return self.path
+        if self.end_line and self.end_line != self.line:
+            return f"{self.path}:{self.line}-{self.end_line}"
+        return f"{self.path}:{self.line}"
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One piece of evidence for a license conclusion: where it is and what it says."""
+
+    kind: EvidenceKind
+    location: Location
+    quote: str  # the text as found (raw declared string, matched line, ...)
+    detail: str = ""  # how it was read: "composer license array (choice)", "98% of GPL-3.0 text", ...
+
+
+@dataclass(frozen=True)
+class LicenseConclusion:
+    """The license a component or file is concluded to be under, and why.
+
+    `expression` is a normalised SPDX expression. Parts that could not be recognised appear in it as
+    `LicenseRef-osi-check-unknown-*` and are listed in `unknown` with their raw strings, so an
+    unrecognised declaration is never dropped and never mistaken for a known license.
+    `expression` is None only when no license evidence was found at all.
+    """
+
+    expression: str | None
+    evidence: tuple[Evidence, ...] = ()
+    unknown: tuple[str, ...] = ()  # raw strings that could not be identified
+    notes: tuple[str, ...] = ()  # normalisation remarks a reviewer should see
+
+    @property
+    def status(self) -> str:
+        if self.expression is None:
+            return "none"
+        return "unknown" if self.unknown else "known"
+
+
+@dataclass(frozen=True)
+class Component:
+    """A unit with its own license: the application, a dependency, or an add-on module."""
+
+    key: str  # stable identity across runs: a purl, or ecosystem:path for unpublished modules
+    name: str
+    version: str | None
+    ecosystem: str  # composer, npm, odoo, application
+    role: Role
+    scope: Scope
+    license: LicenseConclusion
+    location: Location  # where it is declared (manifest/lockfile line)
+    root: str | None = None  # its directory in the tree, when it has one (files below belong to it)
+    purl: str | None = None
+
+    @property
+    def shipped(self) -> bool:
+        return self.scope is Scope.RUNTIME
+
+
+@dataclass(frozen=True)
+class FileLicense:
+    """License evidence found inside one file of the tree (e.g. an SPDX-License-Identifier tag)."""
+
+    path: str
+    license: LicenseConclusion
+    component_key: str  # the component whose code this file is
+
+
+@dataclass(frozen=True)
+class InputProblem:
+    """Something in the tree that could not be read as intended. Makes the report partial."""
+
+    location: Location
+    message: str
+    reader: str  # which source/detector hit it
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Deployment:
+    """How the scanned CRM is deployed: independent flags, named by a profile.
+
+    `modified` is three-valued: None means nobody has established it, and rules that depend on it
+    must then ask for it (needs-info) rather than assume either answer.
+    """
+
+    profile: str
+    distributed: bool
+    network_service: bool
+    internal_network: bool
+    contractor: bool = False
+    modified: bool | None = None
+
+
+@dataclass(frozen=True)
+class SourceResult:
+    """What one source or detector read from one input file."""
+
+    components: tuple[Component, ...] = ()
+    files: tuple[FileLicense, ...] = ()
+    problems: tuple[InputProblem, ...] = ()
+
+
+@dataclass(frozen=True)
+class Facts:
+    """Everything the engine reasons over, for one scan."""
+
+    target: str  # display name of the scanned tree (its directory name)
+    deployment: Deployment
+    components: tuple[Component, ...]
+    files: tuple[FileLicense, ...] = ()
+    problems: tuple[InputProblem, ...] = ()
+    files_scanned: int = 0
+    skipped: tuple[str, ...] = field(default=())  # directories deliberately not descended into

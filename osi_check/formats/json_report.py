@@ -1,0 +1,124 @@
+"""JSON report: the complete Report as data, versioned by reports/schemas/report-1.schema.json.
+
+Pure: `render(report)` depends on nothing but the report, so the same report always gives the same
+bytes (keys in a fixed order, lists already sorted by the pipeline).
+"""
+
+from __future__ import annotations
+
+import json
+
+from osi_check.facts import Component, Evidence, FileLicense, LicenseConclusion, Location
+from osi_check.model import Finding, Report
+
+SCHEMA_ID = "https://osi-check.invalid/schemas/report-1.schema.json"
+
+
+def _location(location: Location) -> dict:
+    return {"path": location.path, "line": location.line, "end_line": location.end_line}
+
+
+def _evidence(evidence: Evidence) -> dict:
+    return {"kind": evidence.kind.value, **_location(evidence.location), "quote": evidence.quote, "detail": evidence.detail}
+
+
+def _license(conclusion: LicenseConclusion) -> dict:
+    return {
+        "concluded": conclusion.expression,
+        "status": conclusion.status,
+        "unknown": list(conclusion.unknown),
+        "notes": list(conclusion.notes),
+        "evidence": [_evidence(e) for e in conclusion.evidence],
+    }
+
+
+def _component(component: Component) -> dict:
+    return {
+        "key": component.key,
+        "name": component.name,
+        "version": component.version,
+        "ecosystem": component.ecosystem,
+        "role": component.role.value,
+        "scope": component.scope.value,
+        "purl": component.purl,
+        "root": component.root,
+        "declared_at": _location(component.location),
+        "license": _license(component.license),
+    }
+
+
+def _file(file: FileLicense) -> dict:
+    return {"path": file.path, "component": file.component_key, "license": _license(file.license)}
+
+
+def _finding(finding: Finding) -> dict:
+    return {
+        "fingerprint": finding.fingerprint,
+        "rule": finding.rule_id,
+        "kind": finding.kind.value,
+        "severity": finding.severity.value,
+        "title": finding.title,
+        "message": finding.message,
+        "subject": {
+            "type": finding.subject.type,
+            "key": finding.subject.key,
+            "name": finding.subject.name,
+            "location": finding.subject.location,
+        },
+        "facts": {fact.name: fact.value for fact in finding.facts},
+        "evidence": [_evidence(e) for e in finding.evidence],
+        "waiting_rules": list(finding.waiting_rules),
+        "explanation": finding.explanation,
+        "citations": [{"text": c.text, "url": c.url} for c in finding.citations],
+    }
+
+
+def to_data(report: Report) -> dict:
+    deployment = report.deployment
+    licenses: dict[str, int] = {}
+    for component in report.components:
+        key = component.license.expression or "(none found)"
+        licenses[key] = licenses.get(key, 0) + 1
+    by_kind: dict[str, int] = {}
+    for finding in report.findings:
+        by_kind[finding.kind.value] = by_kind.get(finding.kind.value, 0) + 1
+    return {
+        "$schema": SCHEMA_ID,
+        "schema_version": report.schema_version,
+        "tool": {
+            "name": "osi-check",
+            "version": report.tool_version,
+            "spdx_license_list": report.license_list_version,
+            "rules_digest": report.rules_digest,
+        },
+        "generated_at": report.generated_at,
+        "target": report.target,
+        "deployment": {
+            "profile": deployment.profile,
+            "distributed": deployment.distributed,
+            "network_service": deployment.network_service,
+            "internal_network": deployment.internal_network,
+            "contractor": deployment.contractor,
+            "modified": deployment.modified,
+        },
+        "partial": report.partial,
+        "gate": {"fail_on": report.gate.fail_on, "failed": report.gate.failed, "counted": report.gate.counted},
+        "summary": {
+            "files_scanned": report.files_scanned,
+            "components": len(report.components),
+            "findings_by_severity": report.count_by_severity(),
+            "findings_by_kind": dict(sorted(by_kind.items())),
+            "licenses": dict(sorted(licenses.items(), key=lambda item: (-item[1], item[0]))),
+        },
+        "problems": [
+            {**_location(p.location), "message": p.message, "reader": p.reader} for p in report.problems
+        ],
+        "skipped": list(report.skipped),
+        "components": [_component(c) for c in report.components],
+        "files": [_file(f) for f in report.files],
+        "findings": [_finding(f) for f in report.findings],
+    }
+
+
+def render(report: Report) -> str:
+    return json.dumps(to_data(report), indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,109 @@
+"""What a scan concludes: findings and the report, as frozen dataclasses.
+
+`facts.py` holds what was found in the tree; this module holds what osi-check concludes from it.
+Formats render a `Report` and nothing else, so every output format says the same thing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+from osi_check.facts import Component, Deployment, Evidence, FileLicense, InputProblem
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    NOTE = "note"
+
+    @property
+    def rank(self) -> int:
+        return {"error": 3, "warning": 2, "note": 1}[self.value]
+
+
+class FindingKind(str, Enum):
+    OBLIGATION = "obligation"  # something the deployer must do
+    VIOLATION = "violation"  # something that breaks a license or policy
+    RISK = "risk"  # something that needs a decision (e.g. a license that is not open source)
+    NEEDS_INFO = "needs-info"  # a fact osi-check cannot establish; a rule is waiting on it
+    NOTE = "note"  # an explanation worth knowing (e.g. why no obligation applies)
+    INPUT_ERROR = "input-error"  # part of the tree could not be read: the scan is partial
+
+
+@dataclass(frozen=True)
+class Citation:
+    text: str
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class FactUsed:
+    """A fact a rule relied on, with the value it had: the 'why' of a finding."""
+
+    name: str
+    value: str
+
+
+@dataclass(frozen=True)
+class Subject:
+    """What a finding is about."""
+
+    type: str  # component | file | tree
+    key: str  # component key, file path, or "." for the tree
+    name: str
+    location: str  # "path:line" of its declaration
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule_id: str
+    kind: FindingKind
+    severity: Severity
+    title: str
+    message: str
+    subject: Subject
+    explanation: str = ""
+    citations: tuple[Citation, ...] = ()
+    facts: tuple[FactUsed, ...] = ()
+    evidence: tuple[Evidence, ...] = ()
+    waiting_rules: tuple[str, ...] = ()  # for needs-info: the rules that cannot decide until the fact is known
+    fingerprint: str = ""  # stable across runs: rule + subject identity, never line numbers
+
+    def sort_key(self) -> tuple:
+        return (-self.severity.rank, self.rule_id, self.subject.key, self.fingerprint)
+
+
+@dataclass(frozen=True)
+class GateDecision:
+    fail_on: str  # error | warning | note | never
+    failed: bool
+    counted: int  # findings at or above the fail level
+
+
+@dataclass(frozen=True)
+class Report:
+    schema_version: str
+    tool_version: str
+    license_list_version: str
+    rules_digest: str  # identifies the rule set used, so two reports can be compared
+    target: str
+    deployment: Deployment
+    generated_at: str | None  # ISO 8601, only when a clock was given: reports are reproducible by default
+    components: tuple[Component, ...]
+    files: tuple[FileLicense, ...]
+    findings: tuple[Finding, ...]
+    problems: tuple[InputProblem, ...]
+    files_scanned: int
+    skipped: tuple[str, ...]
+    gate: GateDecision
+
+    @property
+    def partial(self) -> bool:
+        return bool(self.problems)
+
+    def count_by_severity(self) -> dict[str, int]:
+        counts = {s.value: 0 for s in Severity}
+        for finding in self.findings:
+            counts[finding.severity.value] += 1
+        return counts

@@ -1,0 +1,128 @@
+"""The one orchestrator: scan → resolve → evaluate → gate → Report. Also the library entry point.
+
+Each stage is a function of the previous one's output, so the stages can be tested alone and the
+report is deterministic: files are walked in sorted order, everything is sorted before it is
+rendered, and the only time-dependent value (`generated_at`) comes from an injected clock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+from osi_check import __version__, licensing
+from osi_check.detect import DETECTORS
+from osi_check.engine.evaluate import evaluate, fingerprint
+from osi_check.engine.knowledge import builtin_knowledge
+from osi_check.engine.rules import Rule, load_rules, rules_digest
+from osi_check.facts import Deployment, Facts, InputProblem, Location, SourceResult
+from osi_check.gate import decide
+from osi_check.model import Citation, Finding, FindingKind, Report, Severity, Subject
+from osi_check.reader import Reader
+from osi_check.resolve import resolve
+from osi_check.sources import SOURCES
+from osi_check.tree import Tree
+
+SCHEMA_VERSION = "1.0"
+READERS: tuple[Reader, ...] = (*SOURCES, *DETECTORS)
+INPUT_ERROR_RULE = "input-error"
+
+
+class ScanError(Exception):
+    """The scan cannot start (the path is not a directory, ...): a usage error, not a partial scan."""
+
+
+def collect(root: Path, deployment: Deployment, readers: tuple[Reader, ...] = READERS) -> Facts:
+    """Walk the tree once and let every reader read the files it handles."""
+    if not root.is_dir():
+        raise ScanError(f"{root}: not a directory")
+    tree = Tree(root)
+    results: list[SourceResult] = []
+    files_scanned = 0
+    for file in tree.walk():
+        files_scanned += 1
+        for reader in readers:
+            if reader.handles(file):
+                results.append(_read_guarded(reader, tree, file))
+    skipped = _summarise_links(tree.links_skipped)
+    return resolve(tree.root.name, deployment, results, files_scanned=files_scanned, skipped=skipped)
+
+
+def _read_guarded(reader: Reader, tree: Tree, file) -> SourceResult:
+    """A reader bug costs the file it was reading, reported as such, not the whole scan."""
+    try:
+        return reader.read(tree, file)
+    except Exception as exc:  # noqa: BLE001 - deliberately broad: isolate reader defects
+        message = f"could not be read: internal error in the {reader.name} reader ({type(exc).__name__}: {exc})"
+        return SourceResult(problems=(InputProblem(Location(file.path), message, reader.name),))
+
+
+def _summarise_links(links: list[str]) -> tuple[str, ...]:
+    if not links:
+        return ()
+    examples = ", ".join(sorted(links)[:3])
+    return (f"{len(links)} symbolic link(s) not followed (e.g. {examples})",)
+
+
+def input_error_findings(facts: Facts) -> tuple[Finding, ...]:
+    """Every input problem is also a finding, so it reaches every format and counts for the gate."""
+    return tuple(
+        Finding(
+            rule_id=INPUT_ERROR_RULE,
+            kind=FindingKind.INPUT_ERROR,
+            severity=Severity.ERROR,
+            title="Input could not be read: the scan is partial",
+            message=f"{problem.location}: {problem.message}",
+            subject=Subject("file", problem.location.path, problem.location.path, str(problem.location)),
+            explanation=(
+                "osi-check could not read this file as intended, so the components or license evidence it "
+                "holds are missing from this report and conclusions about them cannot be trusted. Fix the "
+                "file (or remove it from the tree) and scan again."
+            ),
+            citations=(Citation("osi-check: bad input is reported, never silently dropped"),),
+            fingerprint=fingerprint(INPUT_ERROR_RULE, problem.location.path, problem.message),
+        )
+        for problem in facts.problems
+    )
+
+
+def build_report(
+    facts: Facts,
+    rules: tuple[Rule, ...],
+    *,
+    fail_on: str = "error",
+    clock: Callable[[], datetime] | None = None,
+) -> Report:
+    findings = evaluate(rules, facts, builtin_knowledge()) + input_error_findings(facts)
+    findings = tuple(sorted(findings, key=Finding.sort_key))
+    return Report(
+        schema_version=SCHEMA_VERSION,
+        tool_version=__version__,
+        license_list_version=licensing.license_list_version(),
+        rules_digest=rules_digest(rules),
+        target=facts.target,
+        deployment=facts.deployment,
+        generated_at=clock().isoformat(timespec="seconds") if clock else None,
+        components=facts.components,
+        files=facts.files,
+        findings=findings,
+        problems=facts.problems,
+        files_scanned=facts.files_scanned,
+        skipped=facts.skipped,
+        gate=decide(findings, fail_on),
+    )
+
+
+def scan(
+    root: Path,
+    deployment: Deployment,
+    *,
+    extra_rule_dirs: tuple[Path, ...] = (),
+    fail_on: str = "error",
+    clock: Callable[[], datetime] | None = None,
+) -> Report:
+    """Scan a CRM tree for a deployment and return the Report. Raises RuleError or ScanError before scanning."""
+    rules = load_rules(extra_rule_dirs)
+    facts = collect(Path(root), deployment)
+    return build_report(facts, rules, fail_on=fail_on, clock=clock)

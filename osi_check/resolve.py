@@ -1,0 +1,148 @@
+"""Resolve: turn what the readers found into the facts of a scan.
+
+Readers each see one file. Here their results are put together: the application's own license is
+concluded from every declaration of it (manifests at the root and the root license files), each file
+with its own license evidence is attributed to the component whose code it is, and everything is put
+in a stable order so that reports are deterministic.
+
+Precedence for the application's license (DESIGN.md): a package manifest's declaration beats the root
+license file, because the text alone cannot say "or later"; a disagreement between them is recorded as
+a note, never resolved silently.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import PurePosixPath
+
+from osi_check import licensing
+from osi_check.facts import (
+    Component,
+    Deployment,
+    EvidenceKind,
+    Facts,
+    FileLicense,
+    InputProblem,
+    LicenseConclusion,
+    Location,
+    Role,
+    Scope,
+    SourceResult,
+)
+
+APPLICATION_KEY = "application:."
+ROLE_ORDER = {Role.APPLICATION: 0, Role.MODULE: 1, Role.DEPENDENCY: 2}
+
+
+def resolve(
+    target: str,
+    deployment: Deployment,
+    results: list[SourceResult],
+    *,
+    files_scanned: int = 0,
+    skipped: tuple[str, ...] = (),
+) -> Facts:
+    components = [c for r in results for c in r.components]
+    problems = tuple(sorted({p for r in results for p in r.problems}, key=lambda p: (p.location, p.message)))
+    root_declarations = [c for c in components if c.role is Role.APPLICATION and c.root in (".", "", None)]
+    others = [c for c in components if c not in root_declarations]
+    application = _application(target, root_declarations)
+    merged = _unique_keys([application, *others])
+    merged.sort(key=lambda c: (ROLE_ORDER[c.role], c.ecosystem, c.name.casefold(), c.version or "", c.key))
+    files = _attribute_files([f for r in results for f in r.files], merged)
+    return Facts(
+        target=target,
+        deployment=deployment,
+        components=tuple(merged),
+        files=tuple(sorted(files, key=lambda f: f.path)),
+        problems=problems,
+        files_scanned=files_scanned,
+        skipped=skipped,
+    )
+
+
+def _application(target: str, declarations: list[Component]) -> Component:
+    """One component for the scanned application itself, from all its root declarations."""
+    manifests = [d for d in declarations if any(e.kind is not EvidenceKind.LICENSE_TEXT for e in d.license.evidence)
+                 or not d.license.evidence]
+    texts = [d for d in declarations if d not in manifests]
+    named = next((d for d in manifests if d.name and d.name not in (".", target)), None)
+    license_ = _conclude_application_license(manifests, texts)
+    location = (texts or manifests)[0].location if declarations else Location(".")
+    return Component(
+        key=APPLICATION_KEY,
+        name=named.name if named else target,
+        version=named.version if named else None,
+        ecosystem="application",
+        role=Role.APPLICATION,
+        scope=Scope.RUNTIME,
+        license=license_,
+        location=location,
+        root=".",
+    )
+
+
+def _combine(conclusions: list[LicenseConclusion]) -> str | None:
+    expressions = list(dict.fromkeys(c.expression for c in conclusions if c.expression))
+    if not expressions:
+        return None
+    if len(expressions) == 1:
+        return expressions[0]
+    return licensing.render(licensing.parse(" AND ".join(f"({e})" for e in expressions)))
+
+
+def _conclude_application_license(manifests: list[Component], texts: list[Component]) -> LicenseConclusion:
+    declared = [m.license for m in manifests if m.license.expression]
+    found = [t.license for t in texts if t.license.expression]
+    evidence = tuple(e for c in (*manifests, *texts) for e in c.license.evidence)
+    unknown = tuple(dict.fromkeys(u for c in (*manifests, *texts) for u in c.license.unknown))
+    notes = list(dict.fromkeys(n for c in (*manifests, *texts) for n in c.license.notes))
+    declared_expr, text_expr = _combine(declared), _combine(found)
+    if len({c.expression for c in declared}) > 1:
+        notes.append(f"the root manifests declare different licenses; all of them are taken to apply ({declared_expr})")
+    if len({c.expression for c in found}) > 1:
+        notes.append(f"several root license files hold different licenses; all are taken to apply ({text_expr}). "
+                     "If they are alternatives (dual licensing), clarify it")
+    if declared_expr and text_expr and declared_expr != text_expr:
+        notes.append(
+            f"the manifest declares {declared_expr} but the root license file reads as {text_expr}; "
+            "the manifest's declaration is used (it can say 'or later', a bare license text cannot)"
+        )
+    expression = declared_expr or text_expr
+    if declared_expr and any(t.unknown for t in found):
+        # a root license file with unidentified or added terms is never outranked by a manifest
+        expression = _combine([*declared, *found])
+        notes.append("the root license file has terms osi-check could not identify; they apply in addition to the declaration")
+    if expression is None and (manifests or texts):
+        notes.append("no license is declared in the root manifests and no root license file was identified")
+    return LicenseConclusion(expression, evidence, unknown, tuple(notes))
+
+
+def _unique_keys(components: list[Component]) -> list[Component]:
+    """Keys must be unique subjects; the same package found in two places keeps both, told apart."""
+    seen: dict[str, int] = {}
+    out = []
+    for component in components:
+        count = seen.get(component.key, 0)
+        seen[component.key] = count + 1
+        out.append(component if count == 0 else replace(component, key=f"{component.key}#{component.location.path}"))
+    return out
+
+
+def _attribute_files(files: list[FileLicense], components: list[Component]) -> list[FileLicense]:
+    """A file belongs to the component with the deepest root directory containing it."""
+    roots = sorted(
+        ((PurePosixPath(c.root).parts if c.root not in (None, ".", "") else (), c.key) for c in components
+         if c.root is not None),
+        key=lambda item: -len(item[0]),
+    )
+    attributed = []
+    for file in files:
+        parts = PurePosixPath(file.path).parts
+        owner = next((key for root, key in roots if parts[: len(root)] == root), APPLICATION_KEY)
+        attributed.append(replace(file, component_key=owner))
+    return attributed
+
+
+def input_problem(path: str, message: str, reader: str, line: int | None = None) -> InputProblem:
+    return InputProblem(Location(path, line), message, reader)
