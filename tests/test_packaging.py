@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import zipfile
@@ -49,18 +50,17 @@ def test_wheel_contains_rules_templates_and_schemas(wheel):
 
 
 def test_installed_wheel_scans_the_example_outside_the_source_tree(wheel, tmp_path):
-    venv = tmp_path / "venv"
-    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], check=True, timeout=120)
-    python = venv / "bin" / "python"
-    subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--no-deps", "--no-index", str(wheel)],
-                   check=True, timeout=300)
-    # run from an unrelated directory so the source checkout is not importable
+    target = tmp_path / "site"
+    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-index",
+                    "--target", str(target), str(wheel)], check=True, timeout=300)
+    env = {**os.environ, "PYTHONPATH": str(target)}
+    # run from an unrelated directory, with the installed copy first on the path: not the checkout
+    where = subprocess.run([sys.executable, "-c", "import osi_check; print(osi_check.__file__)"],
+                           cwd=tmp_path, env=env, capture_output=True, text=True, check=True)
+    assert where.stdout.startswith(str(target)), where.stdout
     result = subprocess.run(
-        [str(venv / "bin" / "osi-check"), "scan", str(EXAMPLE), "--deployment", "saas", "--format", "json"],
-        cwd=tmp_path, capture_output=True, text=True, timeout=300,
+        [sys.executable, "-m", "osi_check", "scan", str(EXAMPLE), "--deployment", "saas", "--format", "json"],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300,
     )
     assert result.returncode in (0, 1), result.stderr
     assert '"obligations/agpl-network-source-offer"' in result.stdout
-    where = subprocess.run([str(python), "-c", "import osi_check, sys; print(osi_check.__file__)"],
-                           cwd=tmp_path, capture_output=True, text=True, check=True)
-    assert str(venv) in where.stdout, "the test must exercise the installed copy, not the checkout"

@@ -4,8 +4,9 @@ Each rule is evaluated for every subject it applies to. A condition that holds g
 finding. A condition that is unknown gives a needs-info finding instead of a silent pass; unknowns
 are folded so a reader sees one question per missing fact, not one per rule:
 
-1. if an explicit needs-info rule fired for the same subject and asks for the missing fact (say, the
-   unknown-license rule, which asks for `license`), the waiting rule is listed on that finding;
+1. if an explicit needs-info rule fired for the same subject and asks for one of the missing facts
+   (say, the unknown-license rule, which asks for `license`), the waiting rule is listed on that
+   finding: that question comes first, and answering it may settle or change the others;
 2. otherwise rules waiting on the same facts for the same subject share one finding, led by the most
    severe of them, which lists the others in `waiting_rules`. Note-kind rules never lead: a note only
    explains, so on its own an unknown note is already covered by the rule it explains.
@@ -102,7 +103,7 @@ def _fold_unknowns(
             (
                 index
                 for index in asking[(ctx.subject.type, ctx.subject.key)]
-                if all(_covers(asks_for[findings[index].rule_id], fact) for fact in trace.unknown)
+                if any(_covers(asks_for[findings[index].rule_id], fact) for fact in trace.unknown)
             ),
             None,
         )

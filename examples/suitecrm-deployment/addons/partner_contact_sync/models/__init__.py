@@ -1,0 +1,4 @@
+# Copyright 2024 Acme Integrations GmbH
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+
+from . import res_partner

@@ -1,0 +1,195 @@
+"""The application's own license files: LICENSE, COPYING, ... at the root of the scanned tree.
+
+Each one is identified against the reference texts (`license_text.identify`) and becomes the license
+evidence of the application component ("application:."; the pipeline's resolver names it and merges
+several license files). What the text says is reported as found: a modified text or a license with a
+rider is never reported as the clean license, and a text that matches nothing stays visible as an
+unknown license instead of being dropped.
+"""
+
+from __future__ import annotations
+
+import re
+
+from osi_check.detect.license_text import TextMatch, describe, identify
+from osi_check.detect.reference_texts import CANDIDATE_KEYS, data_version
+from osi_check.facts import (
+    Component,
+    Evidence,
+    EvidenceKind,
+    LicenseConclusion,
+    Location,
+    Role,
+    Scope,
+    SourceResult,
+)
+from osi_check.licensing import UNKNOWN_PREFIX
+from osi_check.reader import Reader
+from osi_check.tree import InputError, Tree, TreeFile
+
+MAX_BYTES = 2 * 1024 * 1024
+
+APPLICATION_KEY = "application:."
+
+# LICENSE, LICENCE, COPYING, COPYRIGHT, UNLICENSE, optionally followed by [-._]suffix:
+# LICENSE.txt, LICENSE-MIT, LICENSE.AGPL, COPYING.LESSER, LICENSE_APACHE.md ...
+_NAME = re.compile(r"(?:licen[cs]e|copying|copyright|unlicense)(?:[-._](?P<suffix>[A-Za-z0-9][A-Za-z0-9.+_-]*))?", re.I)
+# A suffix ending in one of these is source code, data or a binary named after a license ("License.php",
+# "license.json"), not a license text.
+_NOT_TEXT = frozenset(
+    """php inc module js mjs cjs ts tsx jsx vue py pyc rb java class go c h cc cpp hpp cs css scss less
+    twig tpl xml json yml yaml toml ini cfg conf lock sh bat ps1 sql png jpg jpeg gif svg ico webp pdf
+    doc docx odt rtf zip gz tgz bz2 xz jar war bak orig old swp tmp sig asc""".split()
+)
+# Aggregated third-party notices describe the dependencies, not the application.
+_THIRD_PARTY = re.compile(r"third|3rd|vendor|depend", re.I)
+
+NO_LATER_NOTE = "full text only; no notice says 'or any later version'"
+
+
+def is_license_file_name(name: str) -> bool:
+    """Whether a file name is a license file name (LICENSE, COPYING.LESSER, LICENSE-MIT.md, ...)."""
+    m = _NAME.fullmatch(name)
+    if not m:
+        return False
+    suffix = m.group("suffix")
+    if suffix is None:
+        return True
+    if _THIRD_PARTY.search(suffix):
+        return False
+    last = suffix.rsplit(".", 1)[-1].lower()
+    return last not in _NOT_TEXT
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9.-]", "-", name)
+
+
+class LicenseFileDetector(Reader):
+    name = "license-file"
+
+    def handles(self, file: TreeFile) -> bool:
+        return file.parent == "." and is_license_file_name(file.name)
+
+    def read(self, tree: Tree, file: TreeFile) -> SourceResult:
+        try:
+            text = tree.read_text(file.path, max_bytes=MAX_BYTES)
+        except InputError as err:
+            return self.problem(err)
+        match = identify(text)
+        if match is None:
+            return SourceResult(components=(self._component(file, _unidentified(file, text), Location(file.path)),))
+        location = Location(file.path, match.first_line, match.last_line)
+        return SourceResult(components=(self._component(file, _conclusion(file, match), location),))
+
+    @staticmethod
+    def _component(file: TreeFile, conclusion: LicenseConclusion, location: Location) -> Component:
+        return Component(
+            key=APPLICATION_KEY,
+            name=".",
+            version=None,
+            ecosystem="application",
+            role=Role.APPLICATION,
+            scope=Scope.RUNTIME,
+            license=conclusion,
+            location=location,
+            root=".",
+        )
+
+
+def _first_line(text: str) -> str:
+    for line in text.splitlines():
+        if line.strip():
+            return line.strip()[:120]
+    return ""
+
+
+def _unidentified(file: TreeFile, text: str) -> LicenseConclusion:
+    empty = not text.strip()
+    detail = "empty file" if empty else (
+        f"text not identified: no reference text ({', '.join(CANDIDATE_KEYS)}; licensedcode-data "
+        f"{data_version()}) matches 80% or more"
+    )
+    return LicenseConclusion(
+        expression=f"{UNKNOWN_PREFIX}{_slug(file.name)}",
+        evidence=(Evidence(EvidenceKind.LICENSE_TEXT, Location(file.path), _first_line(text), detail),),
+        unknown=(f"{file.name} (text not identified)",),
+        notes=(f"{file.name} is empty" if empty else f"{file.name}: license text not identified; review it",),
+    )
+
+
+def _conclusion(file: TreeFile, match: TextMatch) -> LicenseConclusion:
+    matches = (match, *match.others)
+    ids = list(dict.fromkeys(m.spdx_id for m in matches))
+    evidence = []
+    for m in matches:
+        evidence.append(
+            Evidence(
+                EvidenceKind.LICENSE_TEXT,
+                Location(file.path, m.first_line, m.last_line),
+                m.quote,
+                describe(m),
+            )
+        )
+        if m.notice is not None:
+            evidence.append(
+                Evidence(
+                    EvidenceKind.NOTICE,
+                    Location(file.path, m.notice.line, m.notice.end_line),
+                    m.notice.quote,
+                    f"version notice: {m.spdx_id}",
+                )
+            )
+    notes = list(match.notes)
+    for m in matches:
+        if m is not match:
+            notes.extend(m.notes)
+        if m.gnu and m.version_scope is None:
+            notes.append(NO_LATER_NOTE if m is match else f"{m.text_id}: {NO_LATER_NOTE}")
+    if len(ids) > 1:
+        notes.append(
+            f"{file.name} holds several license texts, read as all applying ({' AND '.join(ids)}); "
+            "if they are alternatives, clarify"
+        )
+    unknown: list[str] = []
+    expression = " AND ".join(ids)
+    changed = [m for m in matches if m.modified]
+    if changed or match.additional_terms:
+        expression += f" AND {UNKNOWN_PREFIX}additional-terms-in-{_slug(file.name)}"
+        for r in match.rider_text:
+            unknown.append(f"{file.name} lines {r.first_line}-{r.last_line}: {r.snippet}")
+            evidence.append(
+                Evidence(
+                    EvidenceKind.LICENSE_TEXT,
+                    Location(file.path, r.first_line, r.last_line),
+                    r.snippet,
+                    f"additional terms: text that is not part of the {match.text_id} license",
+                )
+            )
+        for m in changed:
+            diffs = m.differences
+            example = ""
+            if diffs:
+                d = diffs[0]
+                example = f"; e.g. at line {d.first_line} the reference says '{d.reference}'" if d.reference else (
+                    f"; e.g. line {d.first_line} adds '{d.found}'"
+                )
+            unknown.append(
+                f"{file.name} lines {m.first_line}-{m.last_line}: modified {m.text_id} text "
+                f"({_coverage_words(m)}){example}"
+            )
+        notes.append(
+            f"{file.name} is not the unmodified license text: it is reported as "
+            f"{' AND '.join(ids)} plus unknown terms until reviewed"
+        )
+    return LicenseConclusion(
+        expression=expression,
+        evidence=tuple(evidence),
+        unknown=tuple(unknown),
+        notes=tuple(dict.fromkeys(notes)),
+    )
+
+
+def _coverage_words(m: TextMatch) -> str:
+    n = len(m.differences)
+    return f"{describe(m).split(',')[0]}; {n} passage{'s' if n != 1 else ''} missing or changed"
