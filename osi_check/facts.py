@@ -23,7 +23,13 @@ class Scope(str, Enum):
     """Whether a component is part of what is deployed or shipped."""
 
     RUNTIME = "runtime"
-    DEV = "dev"  # dev/test/build only: never shipped, carries no distribution obligations
+    OPTIONAL = "optional"  # installed when possible (npm optionalDependencies, extras): shipped when present
+    DEV = "dev"  # development and build only: never shipped, carries no distribution obligations
+    TEST = "test"  # tests only: never shipped
+
+    @property
+    def shipped(self) -> bool:
+        return self in (Scope.RUNTIME, Scope.OPTIONAL)
 
 
 class EvidenceKind(str, Enum):
@@ -32,6 +38,7 @@ class EvidenceKind(str, Enum):
     NOTICE = "notice"  # a license notice ("version 3 ... or any later version")
     SPDX_TAG = "spdx-tag"  # SPDX-License-Identifier:
     DEFAULT = "default"  # a value the ecosystem implies when nothing is declared (Odoo: LGPL-3)
+    SBOM = "sbom"  # a license stated in an SBOM handed over with the delivery
 
 
 @dataclass(frozen=True, order=True)
@@ -74,6 +81,8 @@ class LicenseConclusion:
     evidence: tuple[Evidence, ...] = ()
     unknown: tuple[str, ...] = ()  # raw strings that could not be identified
     notes: tuple[str, ...] = ()  # normalisation remarks a reviewer should see
+    confident: bool = True  # False when a mapping is a plausible reading, not a certain one ("MIT/X11")
+    conflicts: tuple[str, ...] = ()  # disagreements between sources, each saying who said what
 
     @property
     def status(self) -> str:
@@ -96,10 +105,15 @@ class Component:
     location: Location  # where it is declared (manifest/lockfile line)
     root: str | None = None  # its directory in the tree, when it has one (files below belong to it)
     purl: str | None = None
+    direct: bool | None = None  # a direct dependency of the project (True), transitive (False), or not said
+    integrity: str | None = None  # the lockfile's hash of the package ("sha512-...", "sha256:..."), if any
+    dependencies: tuple[str, ...] = ()  # names it declares it depends on (Odoo `depends`, lock requires)
+    price: str | None = None  # a listed price ("149.0 EUR"): a fee fact, not evidence of a license
+    sources: tuple[str, ...] = ()  # the readers that found it (filled by resolve when merging)
 
     @property
     def shipped(self) -> bool:
-        return self.scope is Scope.RUNTIME
+        return self.scope.shipped
 
 
 @dataclass(frozen=True)

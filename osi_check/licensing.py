@@ -40,6 +40,8 @@ class Normalized:
     expression: str | None  # None only for an empty declaration
     unknown: tuple[str, ...] = ()  # raw parts that were not recognised
     notes: tuple[str, ...] = ()
+    confident: bool = True  # False for a plausible but unsure reading; the note says why
+    see_file: str | None = None  # "SEE LICENSE IN <file>": the license is in that file (resolved by the source)
 
 
 # An expression tree of our own, so the engine never sees license-expression internals.

@@ -8,6 +8,7 @@ rendered, and the only time-dependent value (`generated_at`) comes from an injec
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -52,10 +53,14 @@ def collect(root: Path, deployment: Deployment, readers: tuple[Reader, ...] = RE
 def _read_guarded(reader: Reader, tree: Tree, file) -> SourceResult:
     """A reader bug costs the file it was reading, reported as such, not the whole scan."""
     try:
-        return reader.read(tree, file)
+        result = reader.read(tree, file)
     except Exception as exc:  # noqa: BLE001 - deliberately broad: isolate reader defects
         message = f"could not be read: internal error in the {reader.name} reader ({type(exc).__name__}: {exc})"
         return SourceResult(problems=(InputProblem(Location(file.path), message, reader.name),))
+    if any(not c.sources for c in result.components):
+        tagged = tuple(c if c.sources else replace(c, sources=(reader.name,)) for c in result.components)
+        result = replace(result, components=tagged)
+    return result
 
 
 def _summarise_links(links: list[str]) -> tuple[str, ...]:

@@ -17,6 +17,9 @@ from osi_check.tree import InputError, Tree, TreeFile
 class Reader(ABC):
     #: short name shown in reports ("composer", "npm", "odoo", "license-file", "spdx-tag")
     name: str
+    #: paths this reader handles, as examples for documentation and for the property-based tests that
+    #: feed every reader random, truncated and wrongly typed content under these names
+    examples: tuple[str, ...] = ()
 
     @abstractmethod
     def handles(self, file: TreeFile) -> bool:

@@ -45,9 +45,9 @@ def resolve(
     components = [c for r in results for c in r.components]
     problems = tuple(sorted({p for r in results for p in r.problems}, key=lambda p: (p.location, p.message)))
     root_declarations = [c for c in components if c.role is Role.APPLICATION and c.root in (".", "", None)]
-    others = [c for c in components if c not in root_declarations]
+    others = [c for c in components if c.role is not Role.APPLICATION or c.root not in (".", "", None)]
     application = _application(target, root_declarations)
-    merged = _unique_keys([application, *others])
+    merged = [application, *merge_components(others)]
     merged.sort(key=lambda c: (ROLE_ORDER[c.role], c.ecosystem, c.name.casefold(), c.version or "", c.key))
     files = _attribute_files([f for r in results for f in r.files], merged)
     return Facts(
@@ -58,6 +58,102 @@ def resolve(
         problems=problems,
         files_scanned=files_scanned,
         skipped=skipped,
+    )
+
+
+def _identity(component: Component) -> tuple:
+    """Two findings are the same package when they sit in the same directory of the same ecosystem
+    (a lockfile entry and the installed copy), or, without a directory, when their keys are equal."""
+    if component.root not in (None, "", "."):
+        return ("root", component.ecosystem, component.root)
+    return ("key", component.key)
+
+
+def merge_components(components: list[Component]) -> list[Component]:
+    """One component per package, with the evidence of every source that found it."""
+    groups: dict[tuple, list[Component]] = {}
+    for component in components:
+        groups.setdefault(_identity(component), []).append(component)
+    # a package found without a directory (an SBOM entry) joins the one found in the tree with its key
+    by_key: dict[str, tuple] = {}
+    for identity, members in groups.items():
+        if identity[0] == "root":
+            for member in members:
+                by_key.setdefault(member.key, identity)
+    for identity in [i for i in groups if i[0] == "key"]:
+        target = by_key.get(identity[1])
+        if target is not None:
+            groups[target].extend(groups.pop(identity))
+    return _unique_keys([_merge(members) for members in groups.values()])
+
+
+SCOPE_RANK = {Scope.RUNTIME: 0, Scope.OPTIONAL: 1, Scope.DEV: 2, Scope.TEST: 3}
+
+
+def _merge(members: list[Component]) -> Component:
+    if len(members) == 1:
+        only = members[0]
+        return only
+    first = members[0]
+    pick = lambda attr: next((getattr(m, attr) for m in members if getattr(m, attr) not in (None, (), "")), None)  # noqa: E731
+    return replace(
+        first,
+        version=pick("version"),
+        purl=pick("purl"),
+        integrity=pick("integrity"),
+        direct=pick("direct"),
+        price=pick("price"),
+        dependencies=tuple(dict.fromkeys(d for m in members for d in m.dependencies)),
+        scope=min((m.scope for m in members), key=SCOPE_RANK.__getitem__),  # shipped if any source says so
+        license=merge_conclusions([m.license for m in members]),
+        sources=tuple(dict.fromkeys(s for m in members for s in m.sources)),
+    )
+
+
+def _base_keys(expression: str) -> frozenset[str]:
+    """The licenses of an expression without version scope: "-only" and "-or-later" are not a disagreement
+    between a manifest and a bare license text, which cannot say which applies."""
+    keys = set()
+    for leaf in licensing.leaves(licensing.parse(expression)):
+        key = leaf.key
+        for suffix in ("-only", "-or-later", "+"):
+            if key.endswith(suffix):
+                key = key[: -len(suffix)]
+        keys.add(key)
+    return frozenset(keys)
+
+
+def _is_unknown(conclusion: LicenseConclusion) -> bool:
+    return conclusion.expression is None or bool(conclusion.unknown)
+
+
+def _said_by(conclusion: LicenseConclusion) -> str:
+    where = conclusion.evidence[0].location if conclusion.evidence else "an unnamed source"
+    return f"{conclusion.expression} ({where})"
+
+
+def merge_conclusions(conclusions: list[LicenseConclusion]) -> LicenseConclusion:
+    """Several sources' conclusions about one component, in precedence order (first wins).
+
+    A known license outranks an unknown one (a LICENSE file resolves a lockfile's "BSD"); two known ones
+    that name different licenses are a conflict: the first is kept and the disagreement is recorded.
+    """
+    known = [c for c in conclusions if not _is_unknown(c)]
+    chosen = known[0] if known else next((c for c in conclusions if c.expression), conclusions[0])
+    notes = list(dict.fromkeys(n for c in conclusions for n in c.notes))
+    conflicts = list(dict.fromkeys(x for c in conclusions for x in c.conflicts))
+    for other in known[1:]:
+        if _base_keys(other.expression) != _base_keys(chosen.expression):
+            conflicts.append(f"{_said_by(chosen)} disagrees with {_said_by(other)}")
+    if known and _is_unknown(conclusions[0]) and conclusions[0].expression:
+        notes.append(f"the declared {', '.join(conclusions[0].unknown) or 'license'} is resolved by {_said_by(chosen)}")
+    return LicenseConclusion(
+        chosen.expression,
+        tuple(dict.fromkeys(e for c in conclusions for e in c.evidence)),
+        chosen.unknown,
+        tuple(notes),
+        confident=chosen.confident,
+        conflicts=tuple(conflicts),
     )
 
 
@@ -79,6 +175,7 @@ def _application(target: str, declarations: list[Component]) -> Component:
         license=license_,
         location=location,
         root=".",
+        sources=tuple(dict.fromkeys(s for d in declarations for s in d.sources)),
     )
 
 
@@ -103,10 +200,10 @@ def _conclude_application_license(manifests: list[Component], texts: list[Compon
     if len({c.expression for c in found}) > 1:
         notes.append(f"several root license files hold different licenses; all are taken to apply ({text_expr}). "
                      "If they are alternatives (dual licensing), clarify it")
-    if declared_expr and text_expr and declared_expr != text_expr:
-        notes.append(
-            f"the manifest declares {declared_expr} but the root license file reads as {text_expr}; "
-            "the manifest's declaration is used (it can say 'or later', a bare license text cannot)"
+    conflicts = []
+    if declared_expr and text_expr and _base_keys(declared_expr) != _base_keys(text_expr):
+        conflicts.append(
+            f"the root manifests declare {declared_expr} but the root license file reads as {text_expr}"
         )
     expression = declared_expr or text_expr
     if declared_expr and any(t.unknown for t in found):
@@ -115,7 +212,7 @@ def _conclude_application_license(manifests: list[Component], texts: list[Compon
         notes.append("the root license file has terms osi-check could not identify; they apply in addition to the declaration")
     if expression is None and (manifests or texts):
         notes.append("no license is declared in the root manifests and no root license file was identified")
-    return LicenseConclusion(expression, evidence, unknown, tuple(notes))
+    return LicenseConclusion(expression, evidence, unknown, tuple(notes), conflicts=tuple(conflicts))
 
 
 def _unique_keys(components: list[Component]) -> list[Component]:

@@ -67,6 +67,7 @@ def _slug(name: str) -> str:
 
 class LicenseFileDetector(Reader):
     name = "license-file"
+    examples = ("LICENSE", "COPYING.txt", "LICENSE.md")
 
     def handles(self, file: TreeFile) -> bool:
         return file.parent == "." and is_license_file_name(file.name)

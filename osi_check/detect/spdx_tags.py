@@ -51,6 +51,7 @@ def _line_text(text: str, pos: int) -> str:
 
 class SpdxTagDetector(Reader):
     name = "spdx-tag"
+    examples = ("src/index.php", "public/js/app.js", "lib/tool.py")
 
     def handles(self, file: TreeFile) -> bool:
         if file.size > MAX_BYTES:

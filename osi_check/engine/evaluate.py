@@ -22,7 +22,7 @@ from osi_check.engine.conditions import Trace
 from osi_check.engine.knowledge import Knowledge
 from osi_check.engine.messages import render
 from osi_check.engine.rules import Rule
-from osi_check.engine.vocabulary import SubjectContext, builtin_vocabulary
+from osi_check.engine.vocabulary import SBOM_READERS, SubjectContext, builtin_vocabulary
 from osi_check.facts import Component, Facts
 from osi_check.model import FactUsed, Finding, FindingKind, Subject
 
@@ -35,18 +35,21 @@ def fingerprint(*parts: str) -> str:
 def subjects(facts: Facts, knowledge: Knowledge) -> dict[str, list[SubjectContext]]:
     """Every component and every file with its own license evidence, as rule subjects."""
     by_key: dict[str, Component] = {c.key: c for c in facts.components}
+    sbom_present = any(set(c.sources) & SBOM_READERS for c in facts.components)
     out: dict[str, list[SubjectContext]] = {"component": [], "file": []}
     for component in facts.components:
         name = f"{component.name}@{component.version}" if component.version else component.name
         subject = Subject("component", component.key, name, str(component.location))
-        out["component"].append(SubjectContext(subject, component.license, component, facts.deployment, knowledge))
+        out["component"].append(
+            SubjectContext(subject, component.license, component, facts.deployment, knowledge, sbom_present)
+        )
     for file in facts.files:
         component = by_key.get(file.component_key)
         if component is None:  # every file belongs to some component; the pipeline guarantees it
             continue
         location = str(file.license.evidence[0].location) if file.license.evidence else file.path
         subject = Subject("file", file.path, file.path, location)
-        out["file"].append(SubjectContext(subject, file.license, component, facts.deployment, knowledge))
+        out["file"].append(SubjectContext(subject, file.license, component, facts.deployment, knowledge, sbom_present))
     return out
 
 

@@ -71,8 +71,12 @@ def _context(case: dict) -> SubjectContext:
             (Evidence(EvidenceKind.DECLARED, location, raw),),
             normalized.unknown,
             normalized.notes,
+            confident=case.get("confident", normalized.confident),
+            conflicts=tuple(case.get("conflicts", ())),
         )
     spec = case.get("component", {})
+    sbom = case.get("sbom", "none")
+    sources = {"matched": ("composer", "spdx-sbom"), "sbom-only": ("spdx-sbom",)}.get(sbom, ("composer",))
     component = Component(
         key="pkg:generic/case",
         name="case",
@@ -82,6 +86,7 @@ def _context(case: dict) -> SubjectContext:
         scope=Scope(spec.get("scope", "runtime")),
         license=conclusion,
         location=location,
+        sources=sources,
     )
     deployment_spec = case["deployment"]
     if isinstance(deployment_spec, str):
@@ -90,7 +95,7 @@ def _context(case: dict) -> SubjectContext:
         deployment = deployment_for(deployment_spec["profile"], deployment_spec.get("modified"))
     subject_type = case.get("subject", "component")
     subject = Subject(subject_type, "case", "case", str(location))
-    return SubjectContext(subject, conclusion, component, deployment, builtin_knowledge())
+    return SubjectContext(subject, conclusion, component, deployment, builtin_knowledge(), sbom_present=sbom != "none")
 
 
 def run_rule_tests(rule: Rule) -> list[CaseResult]:

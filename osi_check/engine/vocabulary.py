@@ -40,6 +40,19 @@ class SubjectContext:
     component: Component  # the component itself, or the one a file belongs to
     deployment: Deployment
     knowledge: Knowledge
+    sbom_present: bool = False  # a vendor SBOM was part of the scanned delivery
+
+
+# Readers whose components come from an SBOM handed over with the delivery, not from the tree itself.
+SBOM_READERS = frozenset({"spdx-sbom", "cyclonedx-sbom"})
+
+
+def sbom_status(ctx: SubjectContext) -> str:
+    if not ctx.sbom_present:
+        return "none"
+    found_by = set(ctx.component.sources)
+    in_sbom, in_tree = bool(found_by & SBOM_READERS), bool(found_by - SBOM_READERS)
+    return "matched" if in_sbom and in_tree else ("sbom-only" if in_sbom else "tree-only")
 
 
 # ---- three-valued helpers -------------------------------------------------------------------------
@@ -146,6 +159,9 @@ RESOLVERS: dict[str, Callable[[SubjectContext], object]] = {
     "license.osi-approved": license_osi_approved,
     "license.copyleft": license_copyleft,
     "license.family": FamilyValue,
+    "license.confident": lambda ctx: ctx.license.confident,
+    "license.conflicting": lambda ctx: bool(ctx.license.conflicts),
+    "component.sbom-status": sbom_status,
     "component.role": lambda ctx: ctx.component.role.value,
     "component.scope": lambda ctx: ctx.component.scope.value,
     "component.shipped": lambda ctx: ctx.component.shipped,

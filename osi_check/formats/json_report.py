@@ -26,7 +26,9 @@ def _license(conclusion: LicenseConclusion) -> dict:
     return {
         "concluded": conclusion.expression,
         "status": conclusion.status,
+        "confident": conclusion.confident,
         "unknown": list(conclusion.unknown),
+        "conflicts": list(conclusion.conflicts),
         "notes": list(conclusion.notes),
         "evidence": [_evidence(e) for e in conclusion.evidence],
     }
@@ -42,6 +44,11 @@ def _component(component: Component) -> dict:
         "scope": component.scope.value,
         "purl": component.purl,
         "root": component.root,
+        "direct": component.direct,
+        "integrity": component.integrity,
+        "dependencies": list(component.dependencies),
+        "price": component.price,
+        "found_by": list(component.sources),
         "declared_at": _location(component.location),
         "license": _license(component.license),
     }

@@ -52,6 +52,7 @@ _PLATFORM_REQUIREMENT = re.compile(
 
 class ComposerSource(Reader):
     name = "composer"
+    examples = ("composer.lock", "composer.json", "app/composer.lock")
 
     def handles(self, file: TreeFile) -> bool:
         # Installed packages under vendor/ carry their own composer.json (and sometimes a lock); they

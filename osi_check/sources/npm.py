@@ -45,6 +45,7 @@ LEGACY_OBJECT_NOTE = "legacy license object read by its 'type'"
 
 class NpmLockSource(Reader):
     name = "npm"
+    examples = ("package-lock.json", "npm-shrinkwrap.json", "web/package-lock.json")
 
     def handles(self, file: TreeFile) -> bool:
         # A lockfile inside node_modules/ (a package's published shrinkwrap, npm's hidden

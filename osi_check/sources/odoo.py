@@ -63,6 +63,7 @@ class _Manifest:
 
 class OdooManifestSource(Reader):
     name = "odoo"
+    examples = ("addons/sale_x/__manifest__.py", "addons/old_x/__openerp__.py")
 
     def handles(self, file: TreeFile) -> bool:
         return file.name in MANIFEST_NAMES
