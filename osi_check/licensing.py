@@ -31,6 +31,7 @@ from license_expression import (
 from osi_check import resources
 
 UNKNOWN_PREFIX = "LicenseRef-osi-check-unknown-"
+_SEE_LICENSE_IN = re.compile(r"^SEE\s+LICEN[CS]E\s+IN\s+(.+)$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -133,6 +134,17 @@ def normalize(raw: str) -> Normalized:
     text = raw.strip()
     if not text:
         return Normalized(None)
+    see = _SEE_LICENSE_IN.match(text)
+    if see:
+        # npm's convention: the license is in a file of the package. The source reads and identifies it;
+        # until then it is unknown, never guessed from the file name.
+        target = see.group(1).strip()
+        return Normalized(
+            _unknown_ref(f"see-{target}"),
+            unknown=(text,),
+            notes=(f"the license is in the package's file '{target}'",),
+            see_file=target,
+        )
     aliases, ambiguous, _ = _alias_tables()
     folded = text.casefold()
     if folded in aliases:

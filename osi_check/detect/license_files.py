@@ -98,6 +98,19 @@ class LicenseFileDetector(Reader):
         )
 
 
+def license_from_text(path: str, text: str) -> LicenseConclusion:
+    """The license of any license file's text (a package's LICENSE, a "SEE LICENSE IN" target, a
+    dist-info license file), concluded exactly as for the root license files."""
+    file = TreeFile(path, len(text))
+    match = identify(text)
+    return _unidentified(file, text) if match is None else _conclusion(file, match)
+
+
+def read_license_file(tree: Tree, path: str) -> LicenseConclusion:
+    """Read and identify a license file of the tree. Raises tree.InputError if it cannot be read."""
+    return license_from_text(path, tree.read_text(path, max_bytes=MAX_BYTES))
+
+
 def _first_line(text: str) -> str:
     for line in text.splitlines():
         if line.strip():
