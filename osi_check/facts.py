@@ -110,6 +110,7 @@ class Component:
     dependencies: tuple[str, ...] = ()  # names it declares it depends on (Odoo `depends`, lock requires)
     price: str | None = None  # a listed price ("149.0 EUR"): a fee fact, not evidence of a license
     sources: tuple[str, ...] = ()  # the readers that found it (filled by resolve when merging)
+    scope_declared: bool = True  # False when the reader cannot tell (an installed copy): a lockfile's word wins
 
     @property
     def shipped(self) -> bool:

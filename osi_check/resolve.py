@@ -16,6 +16,7 @@ from dataclasses import replace
 from pathlib import PurePosixPath
 
 from osi_check import licensing
+from osi_check.engine.vocabulary import SBOM_READERS
 from osi_check.facts import (
     Component,
     Deployment,
@@ -80,8 +81,17 @@ def merge_components(components: list[Component]) -> list[Component]:
         if identity[0] == "root":
             for member in members:
                 by_key.setdefault(member.key, identity)
+    by_purl: dict[str, set] = {}
+    for identity, members in groups.items():
+        if identity[0] == "root":
+            for member in members:
+                if member.purl:
+                    by_purl.setdefault(member.purl, set()).add(identity)
     for identity in [i for i in groups if i[0] == "key"]:
         target = by_key.get(identity[1])
+        if target is None and len(by_purl.get(identity[1], ())) == 1:
+            # a lockfile entry without a folder (yarn, pnpm) and the only installed copy of that package
+            (target,) = by_purl[identity[1]]
         if target is not None:
             groups[target].extend(groups.pop(identity))
     return _unique_keys([_merge(members) for members in groups.values()])
@@ -89,22 +99,41 @@ def merge_components(components: list[Component]) -> list[Component]:
 
 SCOPE_RANK = {Scope.RUNTIME: 0, Scope.OPTIONAL: 1, Scope.DEV: 2, Scope.TEST: 3}
 
+# Which reader's word about a license counts most (DESIGN.md: file header > package manifest > license
+# file > SBOM): a declaration in a manifest or lockfile, then what a license file reads as, then what a
+# vendor's SBOM claims. Independent of the order in which files happen to be walked.
+EVIDENCE_RANK = {
+    EvidenceKind.SPDX_TAG: 0,
+    EvidenceKind.DECLARED: 1,
+    EvidenceKind.NOTICE: 1,
+    EvidenceKind.DEFAULT: 2,
+    EvidenceKind.LICENSE_TEXT: 3,
+    EvidenceKind.SBOM: 4,
+}
+
+
+def _precedence(component: Component) -> int:
+    return min((EVIDENCE_RANK[e.kind] for e in component.license.evidence), default=len(EVIDENCE_RANK))
+
 
 def _merge(members: list[Component]) -> Component:
     if len(members) == 1:
-        only = members[0]
-        return only
+        return members[0]
+    members = sorted(members, key=_precedence)  # stable: equal ranks keep walk order
     first = members[0]
     pick = lambda attr: next((getattr(m, attr) for m in members if getattr(m, attr) not in (None, (), "")), None)  # noqa: E731
     return replace(
         first,
+        key=min((m.key for m in members), key=lambda k: ("@" not in k, k)),  # prefer a versioned key
         version=pick("version"),
         purl=pick("purl"),
         integrity=pick("integrity"),
         direct=pick("direct"),
         price=pick("price"),
         dependencies=tuple(dict.fromkeys(d for m in members for d in m.dependencies)),
-        scope=min((m.scope for m in members), key=SCOPE_RANK.__getitem__),  # shipped if any source says so
+        # shipped if any source that knows says so; an installed copy cannot tell dev from runtime
+        scope=min((m.scope for m in ([m for m in members if m.scope_declared] or members)), key=SCOPE_RANK.__getitem__),
+        scope_declared=any(m.scope_declared for m in members),
         license=merge_conclusions([m.license for m in members]),
         sources=tuple(dict.fromkeys(s for m in members for s in m.sources)),
     )
@@ -142,8 +171,17 @@ def merge_conclusions(conclusions: list[LicenseConclusion]) -> LicenseConclusion
     chosen = known[0] if known else next((c for c in conclusions if c.expression), conclusions[0])
     notes = list(dict.fromkeys(n for c in conclusions for n in c.notes))
     conflicts = list(dict.fromkeys(x for c in conclusions for x in c.conflicts))
+    texts_only = [c for c in known if c.evidence and all(e.kind is EvidenceKind.LICENSE_TEXT for e in c.evidence)]
+    if known and len(texts_only) == len(known) and len({c.expression for c in known}) > 1:
+        # several license files and no declaration: LICENSE-MIT + LICENSE-APACHE; all are taken to apply
+        expression = _combine(known)
+        notes.append(f"several license files hold different licenses; all are taken to apply ({expression}). "
+                     "If they are alternatives (dual licensing), clarify it")
+        chosen = LicenseConclusion(expression, confident=all(c.confident for c in known))
+        known = []
     for other in known[1:]:
-        if _base_keys(other.expression) != _base_keys(chosen.expression):
+        mine, theirs = _base_keys(chosen.expression), _base_keys(other.expression)
+        if not (mine <= theirs or theirs <= mine):
             conflicts.append(f"{_said_by(chosen)} disagrees with {_said_by(other)}")
     if known and _is_unknown(conclusions[0]) and conclusions[0].expression:
         notes.append(f"the declared {', '.join(conclusions[0].unknown) or 'license'} is resolved by {_said_by(chosen)}")
@@ -158,13 +196,23 @@ def merge_conclusions(conclusions: list[LicenseConclusion]) -> LicenseConclusion
 
 
 def _application(target: str, declarations: list[Component]) -> Component:
-    """One component for the scanned application itself, from all its root declarations."""
-    manifests = [d for d in declarations if any(e.kind is not EvidenceKind.LICENSE_TEXT for e in d.license.evidence)
+    """One component for the scanned application itself, from all its root declarations.
+
+    A vendor SBOM's description of the application is a claim about the tree, not part of it: it never
+    names the application when the tree does, and its license is weighed last, so that a disagreement
+    with the tree is a conflict rather than an extra license.
+    """
+    sbom = [d for d in declarations if d.sources and set(d.sources) <= SBOM_READERS]
+    tree = [d for d in declarations if d not in sbom]
+    manifests = [d for d in tree if any(e.kind is not EvidenceKind.LICENSE_TEXT for e in d.license.evidence)
                  or not d.license.evidence]
-    texts = [d for d in declarations if d not in manifests]
-    named = next((d for d in manifests if d.name and d.name not in (".", target)), None)
+    texts = [d for d in tree if d not in manifests]
+    named = next((d for d in (*manifests, *sbom) if d.name and d.name not in (".", target)), None)
     license_ = _conclude_application_license(manifests, texts)
-    location = (texts or manifests)[0].location if declarations else Location(".")
+    if sbom:
+        license_ = merge_conclusions([license_, *(d.license for d in sbom)]) if tree else merge_conclusions(
+            [d.license for d in sbom])
+    location = (texts or manifests or sbom)[0].location if declarations else Location(".")
     return Component(
         key=APPLICATION_KEY,
         name=named.name if named else target,

@@ -101,6 +101,15 @@ class Tree:
         except OSError as exc:
             raise InputError(rel, f"cannot be read: {exc.strerror or exc}") from None
 
+    def read_head(self, rel: str, max_bytes: int) -> bytes:
+        """The first `max_bytes` of a file, whatever its size: for banners and headers at the top."""
+        full = self._safe_path(rel)
+        try:
+            with full.open("rb") as fh:
+                return fh.read(max_bytes)
+        except OSError as exc:
+            raise InputError(rel, f"cannot be read: {exc.strerror or exc}") from None
+
     def read_text(self, rel: str, max_bytes: int = DEFAULT_MAX_BYTES, *, strict_utf8: bool = False) -> str:
         """Decode as UTF-8 (BOM allowed); fall back to Latin-1 unless `strict_utf8` (JSON must be UTF-8)."""
         data = self.read_bytes(rel, max_bytes)

@@ -41,7 +41,7 @@ def test_every_component_of_the_three_ecosystems_with_license_and_location(saas_
     unknown = [c for c in composer.values() if c["license"]["status"] == "unknown"]
     assert [c["license"]["unknown"] for c in unknown] == [["BSD"]]
     odoo = {c["name"]: c["license"]["concluded"] for c in by_ecosystem["odoo"]}
-    assert sorted(odoo.values()) == ["AGPL-3.0-only", "LGPL-3.0-only", "LicenseRef-OPL-1"]
+    assert sorted(odoo.values()) == ["AGPL-3.0-or-later", "LGPL-3.0-or-later", "LicenseRef-OPL-1"]
     (app,) = by_ecosystem["application"]
     assert app["license"]["concluded"] == "AGPL-3.0-only"
     kinds = {e["kind"] for e in app["license"]["evidence"]}

@@ -1,20 +1,22 @@
-"""npm: packages from package-lock.json / npm-shrinkwrap.json (lockfileVersion 2 and 3).
+"""npm: packages from package-lock.json / npm-shrinkwrap.json (lockfileVersion 1, 2 and 3).
 
 Only the file is read; npm is never run. Versions 2 and 3 list every installed folder in the
 `packages` map ("node_modules/a/node_modules/@s/b"), which is what is actually deployed, so that map
 is the one read; the older `dependencies` tree that version 2 also carries is ignored. Version 1 has
-only that tree and is reported as not read rather than silently giving nothing.
+only that tree: each key is a package installed below its parent ("node_modules/<parent>/node_modules/
+<name>"), so walking it gives the same install folders. Version 1 records no licenses and not the
+project's own requirements, so its packages have no license and `direct` stays unsaid.
+
+Keys follow the JavaScript convention of `_npm`: the purl for a hoisted "node_modules/<name>", the purl
+plus "#<install path>" for any other install, so the installed copy (node_modules reader) matches.
 """
 
 from __future__ import annotations
 
 from pathlib import PurePosixPath
 
-from osi_check import licensing
 from osi_check.facts import (
     Component,
-    Evidence,
-    EvidenceKind,
     InputProblem,
     LicenseConclusion,
     Location,
@@ -23,24 +25,21 @@ from osi_check.facts import (
     SourceResult,
 )
 from osi_check.reader import Reader
-from osi_check.sources._lockfile import (
-    JsonText,
-    Spot,
-    in_tree,
-    normalize,
-    normalize_choice,
-    not_a_license,
-    parse_json,
-    purl_part,
-    raw_json,
+from osi_check.sources._lockfile import JsonText, Spot, in_tree, parse_json, raw_json
+from osi_check.sources._npm import (
+    NODE_MODULES,
+    declared_license,
+    install_key,
+    license_value,
+    purl,
+    split_spec,
 )
 from osi_check.tree import InputError, Tree, TreeFile
 
 LOCKFILE_NAMES = frozenset({"package-lock.json", "npm-shrinkwrap.json"})
 KNOWN_VERSIONS = (2, 3)
-NODE_MODULES = "node_modules/"
-LEGACY_ARRAY_NOTE = "legacy 'licenses' array read as a choice"
-LEGACY_OBJECT_NOTE = "legacy license object read by its 'type'"
+DIRECT_FIELDS = ("dependencies", "devDependencies", "optionalDependencies")
+V1_LICENSE_NOTE = "package-lock.json version 1 does not record licenses; scan with node_modules installed to read them"
 
 
 class NpmLockSource(Reader):
@@ -68,7 +67,7 @@ class NpmLockSource(Reader):
 
 
 class _LockReader:
-    """Reads the `packages` map of one lockfile, with the line of each entry's key."""
+    """Reads one lockfile, with the line of each entry's key."""
 
     def __init__(self, tree: Tree, file: TreeFile, raw: JsonText):
         self.tree = tree
@@ -79,6 +78,7 @@ class _LockReader:
         self.components: list[Component] = []
         self.problems: list[InputProblem] = []
         self.keys: set[str] = set()
+        self.v1 = False  # version 1 entries never carry a license: say so rather than "none declared"
 
     def read(self, data: dict) -> SourceResult:
         spots = self.raw.spots()
@@ -86,22 +86,31 @@ class _LockReader:
         version_at = self._location(spots.get("lockfileVersion"))
         packages = data.get("packages")
         if _is_version(version, 1) or (version is None and packages is None and "dependencies" in data):
-            message = "lockfileVersion 1 is not supported yet; its packages were not read"
-            return _only(InputProblem(version_at, message, NpmLockSource.name))
+            if version is None:
+                self._problem(version_at, "has no lockfileVersion; its 'dependencies' tree was read as version 1")
+            self.v1 = True
+            self._read_v1(data.get("dependencies"), spots.get("dependencies"))
+            return self._result()
         if not isinstance(packages, dict):
             what = "has no 'packages' map" if packages is None else "'packages' is not a JSON object"
             location = self._location(spots.get("packages"))
             return _only(InputProblem(location, f"{what}; no packages were read", NpmLockSource.name))
         if not any(_is_version(version, known) for known in KNOWN_VERSIONS):
             message = (
-                f"lockfileVersion {raw_json(version)} is not one osi-check knows (2, 3); "
+                f"lockfileVersion {raw_json(version)} is not one osi-check knows (1, 2, 3); "
                 "its 'packages' map was read as in version 3"
             )
-            self.problems.append(InputProblem(version_at, message, NpmLockSource.name))
+            self._problem(version_at, message)
         self._read_packages(packages, self.raw.spots(spots["packages"].offset))
+        return self._result()
+
+    def _result(self) -> SourceResult:
         return SourceResult(components=tuple(self.components), problems=tuple(self.problems))
 
+    # lockfileVersion 2 and 3: the flat `packages` map of install folders
+
     def _read_packages(self, packages: dict, spots: dict[str, Spot]) -> None:
+        direct = _direct_folders(packages)
         for folder, entry in packages.items():
             location = self._location(spots.get(folder))
             if not isinstance(entry, dict):
@@ -111,28 +120,20 @@ class _LockReader:
             elif _package_name(folder) is None:
                 self.components.append(self._application(folder, entry, location))
             else:
-                self.components.append(self._dependency(folder, entry, location))
+                self.components.append(self._dependency(folder, entry, location, folder in direct))
 
-    def _dependency(self, folder: str, entry: dict, location: Location) -> Component:
+    def _dependency(self, folder: str, entry: dict, location: Location, direct: bool) -> Component:
         # An aliased install ("string-width-cjs": "npm:string-width@4") records the real name.
         name = entry["name"] if isinstance(entry.get("name"), str) else _package_name(folder)
         version = self._version(entry, location)
-        purl = _purl(name, version)
-        key = purl if purl not in self.keys else f"{purl}#{folder}"
-        self.keys.add(key)
-        dev = entry.get("dev") is True or entry.get("devOptional") is True
-        return Component(
-            key=key,
-            name=name,
-            version=version,
-            ecosystem="npm",
-            role=Role.DEPENDENCY,
-            scope=Scope.DEV if dev else Scope.RUNTIME,
-            license=self._license(entry, location),
-            location=location,
-            root=in_tree(self.directory, folder),
-            purl=purl,
-        )
+        if entry.get("dev") is True or entry.get("devOptional") is True:
+            scope = Scope.DEV
+        elif entry.get("optional") is True:
+            scope = Scope.OPTIONAL
+        else:
+            scope = Scope.RUNTIME
+        names = _names(entry.get("dependencies")) + _names(entry.get("optionalDependencies"))
+        return self._component(name, version, folder, entry, location, scope, direct, names)
 
     def _application(self, folder: str, entry: dict, location: Location) -> Component:
         """The project ("" key) or one of its workspace folders: the scanned code itself."""
@@ -154,6 +155,96 @@ class _LockReader:
             root=root,
         )
 
+    # lockfileVersion 1: the nested `dependencies` tree
+
+    def _read_v1(self, dependencies: object, spot: Spot | None) -> None:
+        """Walk the tree depth first in file order (each package, then what is installed below it).
+
+        Iterative, so a hostile file nested a thousand levels deep cannot exhaust the stack.
+        """
+        if dependencies is None:
+            return
+        if not isinstance(dependencies, dict) or spot is None:
+            self._problem(self._location(spot), "'dependencies' is not a JSON object; no packages were read")
+            return
+        stack = [iter(self._v1_level(dependencies, spot.offset, ""))]
+        while stack:
+            item = next(stack[-1], None)
+            if item is None:
+                stack.pop()
+                continue
+            key, entry, entry_spot, parent = item
+            location = self._location(entry_spot)
+            if not isinstance(entry, dict):
+                self._problem(location, f"the entry for {key!r} is not a JSON object; it was skipped")
+                continue
+            folder = f"{parent}/{NODE_MODULES}{key}" if parent else NODE_MODULES + key
+            self.components.append(self._v1_dependency(key, folder, entry, location))
+            nested = entry.get("dependencies")
+            if nested is None:
+                continue
+            nested_spot = self.raw.spots(entry_spot.offset).get("dependencies")
+            if not isinstance(nested, dict) or nested_spot is None:
+                self._problem(location, f"the 'dependencies' of {key!r} is not a JSON object; they were not read")
+                continue
+            stack.append(iter(self._v1_level(nested, nested_spot.offset, folder)))
+
+    def _v1_level(self, dependencies: dict, offset: int, parent: str):
+        spots = self.raw.spots(offset)
+        for key, entry in dependencies.items():
+            yield key, entry, spots[key], parent
+
+    def _v1_dependency(self, key: str, folder: str, entry: dict, location: Location) -> Component:
+        version = self._version(entry, location)
+        name = key
+        if version is not None and version.startswith("npm:"):
+            # an aliased install records "npm:<real name>@<version>"
+            real, real_version = split_spec(version[4:])
+            if real and real_version:
+                name, version = real, real_version
+        if entry.get("dev") is True:
+            scope = Scope.DEV
+        elif entry.get("optional") is True:
+            scope = Scope.OPTIONAL
+        else:
+            scope = Scope.RUNTIME
+        return self._component(name, version, folder, entry, location, scope, None, _names(entry.get("requires")))
+
+    # shared
+
+    def _component(
+        self,
+        name: str,
+        version: str | None,
+        folder: str,
+        entry: dict,
+        location: Location,
+        scope: Scope,
+        direct: bool | None,
+        dependencies: tuple[str, ...],
+    ) -> Component:
+        package_purl = purl(name, version)
+        key = install_key(package_purl, folder, name)
+        if key in self.keys:
+            key = f"{package_purl}#{folder}"
+        self.keys.add(key)
+        integrity = entry.get("integrity")
+        return Component(
+            key=key,
+            name=name,
+            version=version,
+            ecosystem="npm",
+            role=Role.DEPENDENCY,
+            scope=scope,
+            license=self._license(entry, location),
+            location=location,
+            root=in_tree(self.directory, folder),
+            purl=package_purl,
+            direct=direct,
+            integrity=integrity if isinstance(integrity, str) else None,
+            dependencies=dependencies,
+        )
+
     def _version(self, entry: dict, location: Location) -> str | None:
         version = entry.get("version")
         if version is None or isinstance(version, str):
@@ -162,17 +253,13 @@ class _LockReader:
         return None
 
     def _license(self, entry: dict, location: Location) -> LicenseConclusion:
-        value = entry.get("license", entry.get("licenses"))
-        if value is None:
-            return LicenseConclusion(None, notes=("no license declared",))
-        evidence = Evidence(EvidenceKind.DECLARED, location, raw_json(value), self.detail)
-        normalized = _normalize(value)
-        if normalized is None:
-            self._problem(location, f"the license value {evidence.quote} is not a license string; it is unknown")
-            normalized = not_a_license(value)
-        if normalized.expression is None:
-            return LicenseConclusion(None, (evidence,), notes=normalized.notes + ("no license declared",))
-        return LicenseConclusion(normalized.expression, (evidence,), normalized.unknown, normalized.notes)
+        value = license_value(entry)
+        if value is None and self.v1:
+            return LicenseConclusion(None, notes=(V1_LICENSE_NOTE,))
+        conclusion, bad = declared_license(value, location, self.detail)
+        if bad:
+            self._problem(location, f"the license value {raw_json(value)} is not a license string; it is unknown")
+        return conclusion
 
     def _location(self, spot: Spot | None) -> Location:
         return Location(self.file.path, spot.line if spot else None)
@@ -181,30 +268,27 @@ class _LockReader:
         self.problems.append(InputProblem(location, message, NpmLockSource.name))
 
 
-def _normalize(value: object) -> licensing.Normalized | None:
-    """Normalise an npm license value; None if it has no license string to read.
+def _direct_folders(packages: dict) -> frozenset[str]:
+    """The install folders the project's own manifests ask for, resolved as Node does.
 
-    Current packages declare an SPDX string; old ones an object {"type": "MIT", "url": ...} or an
-    array of such (under `license` or the deprecated `licenses`). The array is read as a choice, as
-    npm's own SBOM output does (npm/cli#9010 joins its entries with OR).
+    A requirement of the project ("" entry) or of a workspace folder ("packages/ui") is installed in
+    that folder's own node_modules if there is an entry for it there, else hoisted to the top.
     """
-    if isinstance(value, str):
-        return normalize(value)
-    if _legacy_type(value) is not None:
-        result = normalize(_legacy_type(value))
-        return licensing.Normalized(result.expression, result.unknown, result.notes + (LEGACY_OBJECT_NOTE,))
-    if isinstance(value, list):
-        names = [item if isinstance(item, str) else _legacy_type(item) for item in value]
-        if all(isinstance(name, str) for name in names):
-            result = normalize_choice(tuple(names))
-            return licensing.Normalized(result.expression, result.unknown, result.notes + (LEGACY_ARRAY_NOTE,))
-    return None
+    direct: set[str] = set()
+    for folder, entry in packages.items():
+        if not isinstance(entry, dict) or entry.get("link") is True or _package_name(folder) is not None:
+            continue
+        prefix = f"{folder}/" if folder else ""
+        for field in DIRECT_FIELDS:
+            for name in _names(entry.get(field)):
+                local = f"{prefix}{NODE_MODULES}{name}"
+                direct.add(local if local in packages else NODE_MODULES + name)
+    return frozenset(direct)
 
 
-def _legacy_type(value: object) -> str | None:
-    if isinstance(value, dict) and isinstance(value.get("type"), str):
-        return value["type"]
-    return None
+def _names(value: object) -> tuple[str, ...]:
+    """The package names of a dependencies object ({"name": "range"}); () for anything else."""
+    return tuple(name for name in value if name) if isinstance(value, dict) else ()
 
 
 def _package_name(folder: str) -> str | None:
@@ -213,12 +297,6 @@ def _package_name(folder: str) -> str | None:
     if index < 0 or (index > 0 and folder[index - 1] != "/"):
         return None
     return folder[index + len(NODE_MODULES):] or None
-
-
-def _purl(name: str, version: str | None) -> str:
-    """pkg:npm/<name>@<version>, the scope percent-encoded as the purl spec asks (pkg:npm/%40babel/core@...)."""
-    path = "/".join(purl_part(part) for part in name.split("/", 1))
-    return f"pkg:npm/{path}" + (f"@{purl_part(version)}" if version else "")
 
 
 def _is_version(value: object, number: int) -> bool:

@@ -11,44 +11,51 @@ from osi_check.sources.npm import NpmLockSource
 from osi_check.tree import TreeFile
 
 SOURCE = NpmLockSource()
-R, D = Scope.RUNTIME, Scope.DEV
+R, D, O = Scope.RUNTIME, Scope.DEV, Scope.OPTIONAL
 APP, DEP = Role.APPLICATION, Role.DEPENDENCY
 
-# Every component of the v3 fixture, in file order: key, name, version, role, scope, expression, line, root.
+# Every component of the v3 fixture, in file order: key, name, version, role, scope, expression, line, root,
+# direct. Hoisted installs ("node_modules/<name>") are keyed by purl; nested and aliased ones by purl#folder.
 EXPECTED_V3 = [
-    ("application:.", "open-crm-frontend", "2.4.0", APP, R, "AGPL-3.0-or-later", 7, "."),
-    ("pkg:npm/%40babel/core@7.24.0", "@babel/core", "7.24.0", DEP, D, "MIT", 31, "node_modules/@babel/core"),
-    ("pkg:npm/semver@6.3.1", "semver", "6.3.1", DEP, D, "ISC", 48, "node_modules/@babel/core/node_modules/semver"),
-    ("pkg:npm/%40isaacs/cliui@8.0.2", "@isaacs/cliui", "8.0.2", DEP, R, "ISC", 62, "node_modules/@isaacs/cliui"),
+    ("application:.", "open-crm-frontend", "2.4.0", APP, R, "AGPL-3.0-or-later", 7, ".", None),
+    ("pkg:npm/%40babel/core@7.24.0", "@babel/core", "7.24.0", DEP, D, "MIT", 31, "node_modules/@babel/core", True),
     (
-        "pkg:npm/string-width@5.1.2", "string-width", "5.1.2", DEP, R, "MIT", 75,
-        "node_modules/@isaacs/cliui/node_modules/string-width",
+        "pkg:npm/semver@6.3.1#node_modules/@babel/core/node_modules/semver", "semver", "6.3.1", DEP, D, "ISC", 48,
+        "node_modules/@babel/core/node_modules/semver", False,
     ),
-    ("pkg:npm/fsevents@2.3.3", "fsevents", "2.3.3", DEP, R, "MIT", 87, "node_modules/fsevents"),
-    ("pkg:npm/indexof@0.0.1", "indexof", "0.0.1", DEP, R, None, 101, "node_modules/indexof"),
+    ("pkg:npm/%40isaacs/cliui@8.0.2", "@isaacs/cliui", "8.0.2", DEP, R, "ISC", 62, "node_modules/@isaacs/cliui", True),
+    (
+        "pkg:npm/string-width@5.1.2#node_modules/@isaacs/cliui/node_modules/string-width", "string-width", "5.1.2",
+        DEP, R, "MIT", 75, "node_modules/@isaacs/cliui/node_modules/string-width", False,
+    ),
+    ("pkg:npm/fsevents@2.3.3", "fsevents", "2.3.3", DEP, O, "MIT", 87, "node_modules/fsevents", True),
+    ("pkg:npm/indexof@0.0.1", "indexof", "0.0.1", DEP, R, None, 101, "node_modules/indexof", True),
     (
         "pkg:npm/jquery-ui@1.10.5", "jquery-ui", "1.10.5", DEP, R, "MIT OR LicenseRef-osi-check-unknown-GPL", 106,
-        "node_modules/jquery-ui",
+        "node_modules/jquery-ui", True,
     ),
-    ("pkg:npm/js-tokens@4.0.0", "js-tokens", "4.0.0", DEP, R, "MIT", 121, "node_modules/js-tokens"),
-    ("pkg:npm/lodash@4.17.21", "lodash", "4.17.21", DEP, R, "MIT", 127, "node_modules/lodash"),
-    ("pkg:npm/loose-envify@1.4.0", "loose-envify", "1.4.0", DEP, R, "MIT", 133, "node_modules/loose-envify"),
-    ("pkg:npm/react@18.2.0", "react", "18.2.0", DEP, R, "MIT", 145, "node_modules/react"),
-    ("pkg:npm/string-width@4.2.3", "string-width", "4.2.3", DEP, R, "MIT", 157, "node_modules/string-width"),
+    ("pkg:npm/js-tokens@4.0.0", "js-tokens", "4.0.0", DEP, R, "MIT", 121, "node_modules/js-tokens", False),
+    ("pkg:npm/lodash@4.17.21", "lodash", "4.17.21", DEP, R, "MIT", 127, "node_modules/lodash", True),
+    ("pkg:npm/loose-envify@1.4.0", "loose-envify", "1.4.0", DEP, R, "MIT", 133, "node_modules/loose-envify", False),
+    ("pkg:npm/react@18.2.0", "react", "18.2.0", DEP, R, "MIT", 145, "node_modules/react", True),
+    ("pkg:npm/string-width@4.2.3", "string-width", "4.2.3", DEP, R, "MIT", 157, "node_modules/string-width", False),
     (
         "pkg:npm/string-width@4.2.3#node_modules/string-width-cjs", "string-width", "4.2.3", DEP, R, "MIT", 166,
-        "node_modules/string-width-cjs",
+        "node_modules/string-width-cjs", False,
     ),
-    ("pkg:npm/typescript@5.4.2", "typescript", "5.4.2", DEP, D, "Apache-2.0", 176, "node_modules/typescript"),
-    ("pkg:npm/uid2@0.0.3", "uid2", "0.0.3", DEP, R, "MIT", 190, "node_modules/uid2"),
-    ("pkg:npm/y18n@5.0.8", "y18n", "5.0.8", DEP, R, "ISC", 199, "node_modules/y18n"),
-    ("pkg:npm/yargs@17.7.2", "yargs", "17.7.2", DEP, R, "MIT", 208, "node_modules/yargs"),
+    ("pkg:npm/typescript@5.4.2", "typescript", "5.4.2", DEP, D, "Apache-2.0", 176, "node_modules/typescript", True),
+    ("pkg:npm/uid2@0.0.3", "uid2", "0.0.3", DEP, R, "MIT", 190, "node_modules/uid2", True),
+    ("pkg:npm/y18n@5.0.8", "y18n", "5.0.8", DEP, R, "ISC", 199, "node_modules/y18n", False),
+    ("pkg:npm/yargs@17.7.2", "yargs", "17.7.2", DEP, R, "MIT", 208, "node_modules/yargs", True),
     (
         "pkg:npm/y18n@5.0.8#node_modules/yargs/node_modules/y18n", "y18n", "5.0.8", DEP, R, "ISC", 220,
-        "node_modules/yargs/node_modules/y18n",
+        "node_modules/yargs/node_modules/y18n", False,
     ),
-    ("application:packages/ui", "@crm/ui", "0.1.0", APP, R, "AGPL-3.0-or-later", 229, "packages/ui"),
-    ("pkg:npm/clsx@2.1.0", "clsx", "2.1.0", DEP, R, "MIT", 238, "packages/ui/node_modules/clsx"),
+    ("application:packages/ui", "@crm/ui", "0.1.0", APP, R, "AGPL-3.0-or-later", 229, "packages/ui", None),
+    (
+        "pkg:npm/clsx@2.1.0#packages/ui/node_modules/clsx", "clsx", "2.1.0", DEP, R, "MIT", 238,
+        "packages/ui/node_modules/clsx", True,
+    ),
 ]
 
 
@@ -69,7 +76,7 @@ def by_key(result, key):
 
 def summary(component):
     c = component
-    return (c.key, c.name, c.version, c.role, c.scope, c.license.expression, c.location.line, c.root)
+    return (c.key, c.name, c.version, c.role, c.scope, c.license.expression, c.location.line, c.root, c.direct)
 
 
 def test_name_is_npm():
@@ -123,9 +130,19 @@ def test_aliased_install_is_identified_by_its_real_name(v3):
     assert alias.purl == "pkg:npm/string-width@4.2.3"
 
 
-def test_optional_is_runtime_and_dev_optional_is_dev(v3):
-    assert by_key(v3, "pkg:npm/fsevents@2.3.3").scope is Scope.RUNTIME
+def test_optional_is_optional_and_dev_optional_is_dev(v3):
+    assert by_key(v3, "pkg:npm/fsevents@2.3.3").scope is Scope.OPTIONAL
     assert by_key(v3, "pkg:npm/typescript@5.4.2").scope is Scope.DEV
+
+
+def test_integrity_and_dependency_names_are_kept(v3):
+    react = by_key(v3, "pkg:npm/react@18.2.0")
+    assert react.integrity == (
+        "sha512-eemt7WyP4lp5p56A5e8Te6hpPeeAcZLyKxqn7Q9XbG1N8f90duI8MAVdbJZrtLZ89Q8Ro8yv0+rHeWHYZIWngQ=="
+    )
+    assert react.dependencies == ("loose-envify",)
+    assert by_key(v3, "pkg:npm/%40isaacs/cliui@8.0.2").dependencies == ("string-width", "string-width-cjs")
+    assert by_key(v3, "pkg:npm/indexof@0.0.1").dependencies == ()
 
 
 def test_license_evidence_quotes_the_raw_value(v3):
@@ -159,34 +176,123 @@ def test_missing_license_is_none_with_a_note(v3):
 
 def test_v2_reads_packages_not_the_dependencies_tree(v2):
     assert [summary(c) for c in v2.components] == [
-        ("application:web", "crm-web", "1.3.0", APP, R, None, 7, "web"),
+        ("application:web", "crm-web", "1.3.0", APP, R, None, 7, "web", None),
         (
             "pkg:npm/%40fortawesome/fontawesome-free@6.5.1", "@fortawesome/fontawesome-free", "6.5.1", DEP, R,
-            "CC-BY-4.0 AND OFL-1.1 AND MIT", 19, "web/node_modules/@fortawesome/fontawesome-free",
+            "CC-BY-4.0 AND OFL-1.1 AND MIT", 19, "web/node_modules/@fortawesome/fontawesome-free", True,
         ),
-        ("pkg:npm/eslint@8.57.0", "eslint", "8.57.0", DEP, D, "MIT", 29, "web/node_modules/eslint"),
-        ("pkg:npm/ajv@6.12.6", "ajv", "6.12.6", DEP, D, "MIT", 42, "web/node_modules/eslint/node_modules/ajv"),
+        ("pkg:npm/eslint@8.57.0", "eslint", "8.57.0", DEP, D, "MIT", 29, "web/node_modules/eslint", True),
+        (
+            "pkg:npm/ajv@6.12.6#node_modules/eslint/node_modules/ajv", "ajv", "6.12.6", DEP, D, "MIT", 42,
+            "web/node_modules/eslint/node_modules/ajv", False,
+        ),
         (
             "pkg:npm/jsonify@0.0.1", "jsonify", "0.0.1", DEP, R, "LicenseRef-osi-check-unknown-Public-Domain", 53,
-            "web/node_modules/jsonify",
+            "web/node_modules/jsonify", True,
         ),
-        ("pkg:npm/moment@2.30.1", "moment", "2.30.1", DEP, R, "MIT", 61, "web/node_modules/moment"),
+        ("pkg:npm/moment@2.30.1", "moment", "2.30.1", DEP, R, "MIT", 61, "web/node_modules/moment", True),
     ]
     assert v2.problems == ()
     assert by_key(v2, "application:web").license.notes == ("no license declared",)
     assert by_key(v2, "pkg:npm/jsonify@0.0.1").license.unknown == ("Public Domain",)
 
 
-def test_v1_is_reported_not_silently_empty(read_file, fixtures):
-    result = read_file(SOURCE, fixtures / "npm" / "v1", "package-lock.json")
-    assert result.components == ()
-    assert result.problems == (
-        InputProblem(
-            Location("package-lock.json", 4),
-            "lockfileVersion 1 is not supported yet; its packages were not read",
-            "npm",
-        ),
+# Every package of the v1 fixture, depth first in file order: key, name, version, scope, line, root.
+EXPECTED_V1 = [
+    ("pkg:npm/%40babel/code-frame@7.12.13", "@babel/code-frame", "7.12.13", D, 7, "node_modules/@babel/code-frame"),
+    ("pkg:npm/%40babel/highlight@7.14.0", "@babel/highlight", "7.14.0", D, 16, "node_modules/@babel/highlight"),
+    (
+        "pkg:npm/%40babel/helper-validator-identifier@7.14.0", "@babel/helper-validator-identifier", "7.14.0", D, 27,
+        "node_modules/@babel/helper-validator-identifier",
+    ),
+    ("pkg:npm/backbone@1.4.0", "backbone", "1.4.0", R, 33, "node_modules/backbone"),
+    ("pkg:npm/chalk@2.4.2", "chalk", "2.4.2", D, 41, "node_modules/chalk"),
+    ("pkg:npm/fsevents@2.3.2", "fsevents", "2.3.2", O, 52, "node_modules/fsevents"),
+    ("pkg:npm/jquery@3.4.1", "jquery", "3.4.1", R, 58, "node_modules/jquery"),
+    ("pkg:npm/js-tokens@4.0.0", "js-tokens", "4.0.0", R, 63, "node_modules/js-tokens"),
+    ("pkg:npm/loose-envify@1.4.0", "loose-envify", "1.4.0", R, 68, "node_modules/loose-envify"),
+    ("pkg:npm/punycode@1.4.1", "punycode", "1.4.1", R, 76, "node_modules/punycode"),
+    ("pkg:npm/request@2.88.2", "request", "2.88.2", R, 81, "node_modules/request"),
+    (
+        "pkg:npm/tough-cookie@2.5.0#node_modules/request/node_modules/tough-cookie", "tough-cookie", "2.5.0", R, 89,
+        "node_modules/request/node_modules/tough-cookie",
+    ),
+    (
+        "pkg:npm/punycode@2.1.1#node_modules/request/node_modules/tough-cookie/node_modules/punycode", "punycode",
+        "2.1.1", R, 97, "node_modules/request/node_modules/tough-cookie/node_modules/punycode",
+    ),
+    (
+        "pkg:npm/string-width@4.2.3#node_modules/string-width-cjs", "string-width", "4.2.3", R, 106,
+        "node_modules/string-width-cjs",
+    ),
+    ("pkg:npm/supports-color@5.5.0", "supports-color", "5.5.0", D, 111, "node_modules/supports-color"),
+    (
+        "pkg:npm/has-flag@3.0.0#node_modules/supports-color/node_modules/has-flag", "has-flag", "3.0.0", D, 120,
+        "node_modules/supports-color/node_modules/has-flag",
+    ),
+    ("pkg:npm/underscore@1.9.1", "underscore", "1.9.1", R, 128, "node_modules/underscore"),
+]
+
+
+@pytest.fixture
+def v1(read_file, fixtures):
+    return read_file(SOURCE, fixtures / "npm" / "v1", "package-lock.json")
+
+
+def test_v1_reads_the_nested_dependencies_tree(v1):
+    assert [(c.key, c.name, c.version, c.scope, c.location.line, c.root) for c in v1.components] == EXPECTED_V1
+    assert v1.problems == ()
+
+
+def test_v1_records_no_licenses_and_no_directness(v1):
+    for component in v1.components:
+        assert component.role is DEP
+        assert component.direct is None
+        assert component.license.expression is None
+        assert component.license.notes == (
+            "package-lock.json version 1 does not record licenses; scan with node_modules installed to read them",
+        )
+
+
+def test_v1_keeps_integrity_and_requires(v1):
+    cookie = by_key(v1, "pkg:npm/tough-cookie@2.5.0#node_modules/request/node_modules/tough-cookie")
+    assert cookie.dependencies == ("punycode",)
+    assert cookie.integrity.startswith("sha512-nlLsUzgm1kfLXSXfRZMc1KLAugd4hqJHDTvc2hDIwS3mZAfMEuMbc03")
+    assert by_key(v1, "pkg:npm/punycode@1.4.1").integrity == "sha1-wNWmOycYgArY4esPpSachN1BhF4="
+    assert by_key(v1, "pkg:npm/chalk@2.4.2").dependencies == ("ansi-styles", "escape-string-regexp", "supports-color")
+
+
+def test_v1_bad_entries_are_reported_and_the_rest_kept(read_file, write_tree):
+    text = json.dumps(
+        {
+            "name": "x",
+            "lockfileVersion": 1,
+            "dependencies": {
+                "a": "1.0.0",
+                "b": {"version": "2.0.0", "dependencies": ["c"]},
+                "d": {"version": "4.0.0", "license": "MIT", "dev": True},
+            },
+        },
+        indent=2,
     )
+    result = read_file(SOURCE, write_tree({"package-lock.json": text}), "package-lock.json")
+    assert [(c.key, c.scope, c.license.expression) for c in result.components] == [
+        ("pkg:npm/b@2.0.0", R, None),
+        ("pkg:npm/d@4.0.0", D, "MIT"),
+    ]
+    assert [(p.location.line, p.message) for p in result.problems] == [
+        (5, "the entry for 'a' is not a JSON object; it was skipped"),
+        (6, "the 'dependencies' of 'b' is not a JSON object; they were not read"),
+    ]
+
+
+def test_v1_deep_nesting_does_not_exhaust_the_stack(read_file, write_tree):
+    depth = 400  # as deep as json itself reads (800 nested objects)
+    text = '{"lockfileVersion": 1, "dependencies": ' + '{"a": {"version": "1.0.0", "dependencies": ' * depth
+    text += "{}" + "}}" * depth + "}"
+    result = read_file(SOURCE, write_tree({"package-lock.json": text}), "package-lock.json")
+    assert len(result.components) == depth
+    assert result.components[-1].root == "/".join(["node_modules/a"] * depth)
 
 
 def test_merge_conflict_is_one_problem_with_its_line(read_file, fixtures):
@@ -247,10 +353,15 @@ def test_bad_entries_are_skipped_and_reported(read_file, write_tree):
         (
             '{\n  "name": "x",\n  "requires": true,\n  "dependencies": {}\n}',
             None,
-            "lockfileVersion 1 is not supported yet; its packages were not read",
+            "has no lockfileVersion; its 'dependencies' tree was read as version 1",
+        ),
+        (
+            '{\n  "lockfileVersion": 1,\n  "dependencies": []\n}',
+            3,
+            "'dependencies' is not a JSON object; no packages were read",
         ),
     ],
-    ids=["empty", "top-level-string", "packages-not-object", "no-packages", "v1-without-version"],
+    ids=["empty", "top-level-string", "packages-not-object", "no-packages", "v1-without-version", "v1-bad-tree"],
 )
 def test_bad_lockfiles_are_problems_not_exceptions(read_file, write_tree, text, line, message):
     result = read_file(SOURCE, write_tree({"package-lock.json": text}), "package-lock.json")
