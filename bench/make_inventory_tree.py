@@ -26,7 +26,7 @@ def reference_text(key: str) -> str:
 
 
 def make_npm(root: Path, count: int, rng: random.Random) -> None:
-    mit = "Copyright (c) 2024 The Authors\n\n" + reference_text("mit")
+    mit = reference_text("mit")
     packages: dict[str, dict] = {"": {"name": "crm-front-end", "version": "2.1.0", "license": "AGPL-3.0-only",
                                       "dependencies": {}}}
     for i in range(count):
@@ -45,7 +45,7 @@ def make_npm(root: Path, count: int, rng: random.Random) -> None:
         (folder / "package.json").write_text(json.dumps(manifest, indent=2), "utf-8")
         (folder / "index.js").write_text("'use strict';\nmodule.exports = function () { return 42; };\n", "utf-8")
         (folder / "README.md").write_text(f"# {name}\n\nA synthetic package.\n", "utf-8")
-        (folder / "LICENSE").write_text(mit, "utf-8")
+        (folder / "LICENSE").write_text(f"Copyright (c) 2024 The {name} authors\n\n" + mit, "utf-8")
         entry = {"version": version, "resolved": f"https://registry.npmjs.org/{name}/-/x-{version}.tgz",
                  "integrity": "sha512-" + "A" * 86 + "==", "license": license_}
         if i % 9 == 0:
@@ -60,8 +60,9 @@ def make_npm(root: Path, count: int, rng: random.Random) -> None:
 
 
 def make_composer(root: Path, count: int, rng: random.Random) -> None:
-    texts = {"MIT": "Copyright (c) 2023 Vendor\n\n" + reference_text("mit"),
-             "BSD-3-Clause": "Copyright (c) 2023 Vendor\n\n" + reference_text("bsd-new"),
+    # real license files differ by their copyright line, so every package gets its own: no cache can
+    # make this benchmark look faster than a real tree
+    texts = {"MIT": reference_text("mit"), "BSD-3-Clause": reference_text("bsd-new"),
              "Apache-2.0": reference_text("apache-2.0")}
     lock_packages, installed = [], []
     for i in range(count):
@@ -72,7 +73,8 @@ def make_composer(root: Path, count: int, rng: random.Random) -> None:
         (folder / "src").mkdir(parents=True, exist_ok=True)
         (folder / "composer.json").write_text(json.dumps({"name": name, "license": license_}, indent=4), "utf-8")
         (folder / "src" / "Library.php").write_text("<?php\nnamespace Vendor;\nfinal class Library {}\n", "utf-8")
-        (folder / "LICENSE").write_text(texts[license_], "utf-8")
+        holder = f"Copyright (c) {2010 + i % 15} Vendor {i % 40} and library-{i} contributors\n\n"
+        (folder / "LICENSE").write_text(holder + texts[license_], "utf-8")
         package = {"name": name, "version": version, "type": "library", "license": [license_],
                    "dist": {"type": "zip", "url": f"https://example.invalid/{name}.zip", "shasum": ""}}
         lock_packages.append(package)

@@ -978,8 +978,12 @@ def _convert_symbol(symbol, unknown: list[str], notes: list[str]) -> Leaf:
     return Leaf(_unknown_ref(key))
 
 
+@lru_cache(maxsize=8192)
 def parse(expression: str) -> Node:
-    """Parse an already normalised SPDX expression (as produced by `normalize`) into a tree."""
+    """Parse an already normalised SPDX expression (as produced by `normalize`) into a tree.
+
+    Cached: the engine asks for the tree of the same few expressions for every component and rule,
+    and the tree is immutable."""
     unknown: list[str] = []
     return _convert(_licensing().parse(expression, validate=False, simple=False), unknown, [])
 

@@ -13,7 +13,6 @@ a note, never resolved silently.
 from __future__ import annotations
 
 from dataclasses import replace
-from pathlib import PurePosixPath
 
 from osi_check import licensing
 from osi_check.engine.vocabulary import SBOM_READERS
@@ -276,15 +275,18 @@ def _unique_keys(components: list[Component]) -> list[Component]:
 
 def _attribute_files(files: list[FileLicense], components: list[Component]) -> list[FileLicense]:
     """A file belongs to the component with the deepest root directory containing it."""
-    roots = sorted(
-        ((PurePosixPath(c.root).parts if c.root not in (None, ".", "") else (), c.key) for c in components
-         if c.root is not None),
-        key=lambda item: -len(item[0]),
-    )
+    owners: dict[str, str] = {}
+    for component in components:
+        if component.root not in (None, ".", ""):
+            owners.setdefault(component.root.rstrip("/"), component.key)
     attributed = []
     for file in files:
-        parts = PurePosixPath(file.path).parts
-        owner = next((key for root, key in roots if parts[: len(root)] == root), APPLICATION_KEY)
+        owner, directory = APPLICATION_KEY, file.path
+        while "/" in directory:
+            directory = directory.rsplit("/", 1)[0]
+            if directory in owners:
+                owner = owners[directory]
+                break
         attributed.append(replace(file, component_key=owner))
     return attributed
 

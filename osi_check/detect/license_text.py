@@ -30,11 +30,12 @@
 
 from __future__ import annotations
 
+
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, lru_cache
 from itertools import compress, repeat
 from operator import add
 from typing import NamedTuple
@@ -557,6 +558,7 @@ def _line_list(spans) -> str:
     return ", ".join(parts) + (", ..." if len(spans) > 8 else "")
 
 
+@lru_cache(maxsize=512)
 def identify(text: str) -> TextMatch | None:
     """Identify the license text in `text`; None when no candidate covers at least 80% of its reference."""
     doc = _tokenize(text)

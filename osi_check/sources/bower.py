@@ -68,7 +68,7 @@ class BowerSource(Reader):
     def handles(self, file: TreeFile) -> bool:
         if file.name not in (MANIFEST, INSTALLED):
             return False
-        parts = PurePosixPath(file.parent).parts
+        parts = file.dir_parts
         if _FOREIGN.intersection(parts):
             return False
         if file.name == INSTALLED:

@@ -57,7 +57,7 @@ class ComposerSource(Reader):
     def handles(self, file: TreeFile) -> bool:
         # Installed packages under vendor/ carry their own composer.json (and sometimes a lock); they
         # are already components of the project's lock, not applications of their own.
-        return file.name in ("composer.lock", "composer.json") and "vendor" not in PurePosixPath(file.parent).parts
+        return file.name in ("composer.lock", "composer.json") and "vendor" not in file.dir_parts
 
     def read(self, tree: Tree, file: TreeFile) -> SourceResult:
         try:

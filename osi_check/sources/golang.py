@@ -107,7 +107,9 @@ class GoModSource(Reader):
     examples = ("go.mod", "vendor/modules.txt", "services/sync/go.mod")
 
     def handles(self, file: TreeFile) -> bool:
-        parts = PurePosixPath(file.parent).parts
+        if file.name not in ("go.mod", "modules.txt"):
+            return False
+        parts = file.dir_parts
         if "testdata" in parts:
             return False  # the go command ignores testdata directories
         if file.name == "go.mod":

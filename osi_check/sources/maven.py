@@ -82,7 +82,7 @@ class MavenPomSource(Reader):
 
     def handles(self, file: TreeFile) -> bool:
         if file.name == "pom.xml":
-            parts = PurePosixPath(file.parent).parts
+            parts = file.dir_parts
             # target/classes/META-INF/maven/... and WEB-INF/classes/META-INF/maven/... are the build's
             # copy of the project's own pom, already read where it is written; src/test and src/it hold
             # test projects (Maven plugins' fixtures), not modules of this project.

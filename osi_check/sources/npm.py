@@ -50,7 +50,7 @@ class NpmLockSource(Reader):
         # A lockfile inside node_modules/ (a package's published shrinkwrap, npm's hidden
         # node_modules/.package-lock.json) describes an install, not this project: the project's own
         # lockfile already lists those folders.
-        return file.name in LOCKFILE_NAMES and "node_modules" not in PurePosixPath(file.parent).parts
+        return file.name in LOCKFILE_NAMES and "node_modules" not in file.dir_parts
 
     def read(self, tree: Tree, file: TreeFile) -> SourceResult:
         try:

@@ -11,7 +11,6 @@ there is one.
 from __future__ import annotations
 
 import tomllib
-from pathlib import PurePosixPath
 
 from osi_check.facts import Component, InputProblem, LicenseConclusion, Location, Role, Scope, SourceResult
 from osi_check.reader import Reader
@@ -38,7 +37,7 @@ class PipfileLockSource(Reader):
     examples = ("Pipfile.lock", "backend/Pipfile.lock")
 
     def handles(self, file: TreeFile) -> bool:
-        return file.name == "Pipfile.lock" and not SKIPPED_DIRS.intersection(PurePosixPath(file.parent).parts)
+        return file.name == "Pipfile.lock" and not SKIPPED_DIRS.intersection(file.dir_parts)
 
     def read(self, tree: Tree, file: TreeFile) -> SourceResult:
         try:

@@ -68,7 +68,7 @@ class PnpmLockSource(Reader):
     examples = ("pnpm-lock.yaml", "frontend/pnpm-lock.yaml")
 
     def handles(self, file: TreeFile) -> bool:
-        return file.name == LOCKFILE and "node_modules" not in PurePosixPath(file.parent).parts
+        return file.name == LOCKFILE and "node_modules" not in file.dir_parts
 
     def read(self, tree: Tree, file: TreeFile) -> SourceResult:
         try:

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import tomllib
 from collections import deque
-from pathlib import PurePosixPath
 
 from osi_check.facts import Component, InputProblem, LicenseConclusion, Location, Role, Scope, SourceResult
 from osi_check.reader import Reader
@@ -50,7 +49,7 @@ class PoetryLockSource(Reader):
     examples = ("poetry.lock", "services/reports/poetry.lock")
 
     def handles(self, file: TreeFile) -> bool:
-        return file.name == "poetry.lock" and not SKIPPED_DIRS.intersection(PurePosixPath(file.parent).parts)
+        return file.name == "poetry.lock" and not SKIPPED_DIRS.intersection(file.dir_parts)
 
     def read(self, tree: Tree, file: TreeFile) -> SourceResult:
         try:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import posixpath
 import re
-from pathlib import PurePosixPath
 
 from osi_check.facts import Component, InputProblem, LicenseConclusion, Location, Role, Scope, SourceResult
 from osi_check.reader import Reader
@@ -44,7 +43,7 @@ class PylockSource(Reader):
     examples = ("pylock.toml", "pylock.prod.toml", "services/api/pylock.toml")
 
     def handles(self, file: TreeFile) -> bool:
-        return bool(_FILE_NAME.fullmatch(file.name)) and not SKIPPED_DIRS.intersection(PurePosixPath(file.parent).parts)
+        return bool(_FILE_NAME.fullmatch(file.name)) and not SKIPPED_DIRS.intersection(file.dir_parts)
 
     def read(self, tree: Tree, file: TreeFile) -> SourceResult:
         try:

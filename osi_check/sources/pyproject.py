@@ -64,7 +64,7 @@ class PyprojectSource(Reader):
     examples = ("pyproject.toml", "services/sync/pyproject.toml")
 
     def handles(self, file: TreeFile) -> bool:
-        return file.name == "pyproject.toml" and not SKIPPED_DIRS.intersection(PurePosixPath(file.parent).parts)
+        return file.name == "pyproject.toml" and not SKIPPED_DIRS.intersection(file.dir_parts)
 
     def read(self, tree: Tree, file: TreeFile) -> SourceResult:
         try:

@@ -78,7 +78,7 @@ class RequirementsSource(Reader):
         name = file.name.lower()
         if not name.endswith(".txt"):
             return False
-        parts = PurePosixPath(file.parent).parts
+        parts = file.dir_parts
         # an installed package's own requirements describe that package, not this project
         if SKIPPED_DIRS.intersection(parts):
             return False

@@ -14,7 +14,6 @@ their `dependencies` is runtime, from their `optional-dependencies` (extras) opt
 from __future__ import annotations
 
 from collections import deque
-from pathlib import PurePosixPath
 
 from osi_check.facts import Component, InputProblem, LicenseConclusion, Location, Role, Scope, SourceResult
 from osi_check.reader import Reader
@@ -42,7 +41,7 @@ class UvLockSource(Reader):
     examples = ("uv.lock", "services/sync/uv.lock")
 
     def handles(self, file: TreeFile) -> bool:
-        return file.name == "uv.lock" and not SKIPPED_DIRS.intersection(PurePosixPath(file.parent).parts)
+        return file.name == "uv.lock" and not SKIPPED_DIRS.intersection(file.dir_parts)
 
     def read(self, tree: Tree, file: TreeFile) -> SourceResult:
         try:

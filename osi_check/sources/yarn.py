@@ -20,7 +20,6 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
 from urllib.parse import unquote
 
 from osi_check.facts import (
@@ -87,7 +86,7 @@ class YarnLockSource(Reader):
 
     def handles(self, file: TreeFile) -> bool:
         # a yarn.lock published inside an installed package describes that package's development
-        return file.name == LOCKFILE and "node_modules" not in PurePosixPath(file.parent).parts
+        return file.name == LOCKFILE and "node_modules" not in file.dir_parts
 
     def read(self, tree: Tree, file: TreeFile) -> SourceResult:
         try:
