@@ -19,6 +19,7 @@ from packaging.requirements import InvalidRequirement, Requirement
 
 from osi_check import licensing, resources
 from osi_check.facts import Evidence, EvidenceKind, InputProblem, LicenseConclusion, Location, SourceResult
+from osi_check.tree import InputError
 from osi_check.sources._lockfile import purl_part
 
 ECOSYSTEM = "pypi"
@@ -154,6 +155,32 @@ def _find_quoted(text: str, value: str, start: int) -> int:
 
 def _key_path(raw: str) -> tuple[str, ...]:
     return tuple(next(p for p in m.groups() if p is not None) for m in _KEY_PART.finditer(raw))
+
+
+@dataclass(frozen=True)
+class TomlLock:
+    """A TOML lockfile read far enough to walk its package array."""
+
+    text: str
+    data: dict
+    packages: list
+
+
+def read_toml_lock(reader, tree, file, key: str) -> TomlLock | SourceResult:
+    """Read a TOML lockfile whose packages are the array of tables `key` (poetry.lock and uv.lock:
+    "package", pylock.toml: "packages"). Anything that stops the walk is one problem for the file."""
+    try:
+        text = tree.read_text(file.path, TOML_BYTES)
+    except InputError as err:
+        return reader.problem(err)
+    parsed = parse_toml(text, file.path, reader.name)
+    if parsed.problem:
+        return SourceResult(problems=(parsed.problem,))
+    packages = parsed.value.get(key)
+    if not isinstance(packages, list):
+        what = f"has no [[{key}]] entries" if packages is None else f"'{key}' is not an array of tables"
+        return SourceResult(problems=(InputProblem(Location(file.path, 1), f"{what}; no packages were read", reader.name),))
+    return TomlLock(text, parsed.value, packages)
 
 
 def lock_result(components: list, problems: list[InputProblem]) -> SourceResult:

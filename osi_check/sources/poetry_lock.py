@@ -26,11 +26,11 @@ from osi_check.sources._python import (
     ECOSYSTEM,
     TOML_BYTES,
     TomlLines,
+    read_toml_lock,
     lock_result,
     no_license,
     normalize_name,
     parse_requirement,
-    parse_toml,
     pypi_purl,
 )
 from osi_check.sources.pyproject import SKIPPED_DIRS, group_scope
@@ -52,19 +52,10 @@ class PoetryLockSource(Reader):
         return file.name == "poetry.lock" and not SKIPPED_DIRS.intersection(file.dir_parts)
 
     def read(self, tree: Tree, file: TreeFile) -> SourceResult:
-        try:
-            text = tree.read_text(file.path, TOML_BYTES)
-        except InputError as err:
-            return self.problem(err)
-        parsed = parse_toml(text, file.path, self.name)
-        if parsed.problem:
-            return SourceResult(problems=(parsed.problem,))
-        packages = parsed.value.get("package")
-        if not isinstance(packages, list):
-            what = "has no [[package]] entries" if packages is None else "'package' is not an array of tables"
-            problem = InputProblem(Location(file.path, 1), f"{what}; no packages were read", self.name)
-            return SourceResult(problems=(problem,))
-        return _LockReader(tree, file, TomlLines(text)).read(parsed.value, packages)
+        lock = read_toml_lock(self, tree, file, "package")
+        if isinstance(lock, SourceResult):
+            return lock
+        return _LockReader(tree, file, TomlLines(lock.text)).read(lock.data, lock.packages)
 
 
 class _LockReader:
