@@ -39,6 +39,10 @@ class EvidenceKind(str, Enum):
     SPDX_TAG = "spdx-tag"  # SPDX-License-Identifier:
     DEFAULT = "default"  # a value the ecosystem implies when nothing is declared (Odoo: LGPL-3)
     SBOM = "sbom"  # a license stated in an SBOM handed over with the delivery
+    TAG = "tag"  # a documentation tag naming a license (@license MIT, @license GPL-2.0-or-later)
+    REFERENCE = "reference"  # a pointer to a license ("Licensed under the MIT license", a license URL)
+    MARKER = "marker"  # an in-file marker that puts the file under other terms (/* @license Enterprise */)
+    ADDITIONAL_TERMS = "additional-terms"  # terms added to a license (GPL/AGPL §7 terms, a rider)
 
 
 @dataclass(frozen=True, order=True)
@@ -65,6 +69,24 @@ class Evidence:
     location: Location
     quote: str  # the text as found (raw declared string, matched line, ...)
     detail: str = ""  # how it was read: "composer license array (choice)", "98% of GPL-3.0 text", ...
+    score: float | None = None  # for detections: how much of the reference text or rule matched (0-1)
+
+
+@dataclass(frozen=True)
+class AdditionalTerm:
+    """A term added to a license, extracted as data because it becomes an obligation or a restriction.
+
+    `kind` is one of: attribution (GPL-3.0/AGPL-3.0 §7(b): preserve notices or logos, e.g. "Powered by
+    SugarCRM"), warranty-disclaimer (§7(a)), extra-permission (§7 additional permissions, license
+    exceptions), trademark (§7(e)), further-restriction (anything else; §7 lets recipients remove it),
+    rider (a restriction added to a permissive license, e.g. the Commons Clause).
+    """
+
+    kind: str
+    text: str  # the clause as found (whitespace-collapsed, capped)
+    location: Location
+    section: str | None = None  # "7(b)" when the text says so
+    required_notices: tuple[str, ...] = ()  # for attribution: the words/logos that must stay visible
 
 
 @dataclass(frozen=True)
@@ -83,6 +105,7 @@ class LicenseConclusion:
     notes: tuple[str, ...] = ()  # normalisation remarks a reviewer should see
     confident: bool = True  # False when a mapping is a plausible reading, not a certain one ("MIT/X11")
     conflicts: tuple[str, ...] = ()  # disagreements between sources, each saying who said what
+    additional_terms: tuple[AdditionalTerm, ...] = ()  # §7 terms, exceptions and riders found with it
 
     @property
     def status(self) -> str:

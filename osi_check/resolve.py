@@ -191,6 +191,7 @@ def merge_conclusions(conclusions: list[LicenseConclusion]) -> LicenseConclusion
         tuple(notes),
         confident=chosen.confident,
         conflicts=tuple(conflicts),
+        additional_terms=tuple(dict.fromkeys(t for c in conclusions for t in c.additional_terms)),
     )
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 
-from osi_check.facts import Component, Evidence, FileLicense, LicenseConclusion, Location
+from osi_check.facts import AdditionalTerm, Component, Evidence, FileLicense, LicenseConclusion, Location
 from osi_check.model import Finding, Report
 
 SCHEMA_ID = "https://osi-check.invalid/schemas/report-1.schema.json"
@@ -19,7 +19,13 @@ def _location(location: Location) -> dict:
 
 
 def _evidence(evidence: Evidence) -> dict:
-    return {"kind": evidence.kind.value, **_location(evidence.location), "quote": evidence.quote, "detail": evidence.detail}
+    return {"kind": evidence.kind.value, **_location(evidence.location), "quote": evidence.quote,
+            "detail": evidence.detail, "score": evidence.score}
+
+
+def _term(term: AdditionalTerm) -> dict:
+    return {"kind": term.kind, "section": term.section, **_location(term.location), "text": term.text,
+            "required_notices": list(term.required_notices)}
 
 
 def _license(conclusion: LicenseConclusion) -> dict:
@@ -29,6 +35,7 @@ def _license(conclusion: LicenseConclusion) -> dict:
         "confident": conclusion.confident,
         "unknown": list(conclusion.unknown),
         "conflicts": list(conclusion.conflicts),
+        "additional_terms": [_term(t) for t in conclusion.additional_terms],
         "notes": list(conclusion.notes),
         "evidence": [_evidence(e) for e in conclusion.evidence],
     }
