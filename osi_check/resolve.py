@@ -275,21 +275,42 @@ def _unique_keys(components: list[Component]) -> list[Component]:
 
 
 def _attribute_files(files: list[FileLicense], components: list[Component]) -> list[FileLicense]:
-    """A file belongs to the component with the deepest root directory containing it."""
-    owners: dict[str, str] = {}
+    """A file belongs to the component with the deepest root directory containing it.
+
+    A file's own header outranks its package's declaration for that file (DESIGN.md precedence), so a
+    header that names other licenses than its component is recorded on the file as a conflict: data a
+    reviewer sees, and that rules can use.
+    """
+    owners: dict[str, Component] = {}
+    application = next((c for c in components if c.key == APPLICATION_KEY), None)
     for component in components:
         if component.root not in (None, ".", ""):
-            owners.setdefault(component.root.rstrip("/"), component.key)
+            owners.setdefault(component.root.rstrip("/"), component)
     attributed = []
     for file in files:
-        owner, directory = APPLICATION_KEY, file.path
+        owner, directory = application, file.path
         while "/" in directory:
             directory = directory.rsplit("/", 1)[0]
             if directory in owners:
                 owner = owners[directory]
                 break
-        attributed.append(replace(file, component_key=owner))
+        license_ = file.license
+        conflict = _header_conflict(file, owner)
+        if conflict and conflict not in license_.conflicts:
+            license_ = replace(license_, conflicts=(*license_.conflicts, conflict))
+        attributed.append(replace(file, component_key=owner.key if owner else APPLICATION_KEY, license=license_))
     return attributed
+
+
+def _header_conflict(file: FileLicense, owner: Component | None) -> str | None:
+    if owner is None or _is_unknown(file.license) or _is_unknown(owner.license):
+        return None
+    mine, theirs = _base_keys(file.license.expression), _base_keys(owner.license.expression)
+    if mine <= theirs or theirs <= mine:
+        return None
+    where = file.license.evidence[0].location if file.license.evidence else file.path
+    return (f"the file says {file.license.expression} ({where}) but its component {owner.name} is "
+            f"{owner.license.expression}; the file's own notice governs the file")
 
 
 def input_problem(path: str, message: str, reader: str, line: int | None = None) -> InputProblem:

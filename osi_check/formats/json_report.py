@@ -41,7 +41,7 @@ def _license(conclusion: LicenseConclusion) -> dict:
     }
 
 
-def _component(component: Component) -> dict:
+def _component(component: Component, files_by_license: dict[str, dict[str, int]]) -> dict:
     return {
         "key": component.key,
         "name": component.name,
@@ -58,7 +58,32 @@ def _component(component: Component) -> dict:
         "found_by": list(component.sources),
         "declared_at": _location(component.location),
         "license": _license(component.license),
+        "files_by_license": files_by_license.get(component.key, {}),
     }
+
+
+def _files_by_license(files: tuple[FileLicense, ...]) -> dict[str, dict[str, int]]:
+    """Per component: how many of its files carry each license (the roll-up of per-file evidence)."""
+    rollup: dict[str, dict[str, int]] = {}
+    for file in files:
+        counts = rollup.setdefault(file.component_key, {})
+        key = file.license.expression or "(none found)"
+        counts[key] = counts.get(key, 0) + 1
+    return {k: dict(sorted(v.items(), key=lambda item: (-item[1], item[0]))) for k, v in rollup.items()}
+
+
+def _folders(files: tuple[FileLicense, ...], depth: int = 2) -> dict[str, dict[str, int]]:
+    """Per folder (down to `depth` levels): the licenses its files carry, for a reader looking for the
+    parts of a tree under other terms."""
+    folders: dict[str, dict[str, int]] = {}
+    for file in files:
+        parts = file.path.split("/")[:-1][:depth]
+        for level in range(len(parts) + 1):
+            folder = "/".join(parts[:level]) or "."
+            counts = folders.setdefault(folder, {})
+            key = file.license.expression or "(none found)"
+            counts[key] = counts.get(key, 0) + 1
+    return {k: dict(sorted(v.items(), key=lambda item: (-item[1], item[0]))) for k, v in sorted(folders.items())}
 
 
 def _file(file: FileLicense) -> dict:
@@ -89,6 +114,7 @@ def _finding(finding: Finding) -> dict:
 
 def to_data(report: Report) -> dict:
     deployment = report.deployment
+    rollup = _files_by_license(report.files)
     licenses: dict[str, int] = {}
     for component in report.components:
         key = component.license.expression or "(none found)"
@@ -128,8 +154,9 @@ def to_data(report: Report) -> dict:
             {**_location(p.location), "message": p.message, "reader": p.reader} for p in report.problems
         ],
         "skipped": list(report.skipped),
-        "components": [_component(c) for c in report.components],
+        "components": [_component(c, rollup) for c in report.components],
         "files": [_file(f) for f in report.files],
+        "folders": _folders(report.files),
         "findings": [_finding(f) for f in report.findings],
     }
 

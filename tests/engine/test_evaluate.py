@@ -105,3 +105,30 @@ def test_fingerprints_are_stable_and_distinct():
     second = run([component("b", "GPL-2.0-only"), component("a", "GPL-2.0-only")], profile="on-prem-delivery")
     assert [f.fingerprint for f in first] == [f.fingerprint for f in second]
     assert len({f.fingerprint for f in first}) == 2
+
+
+def test_a_file_header_that_differs_from_its_component_is_recorded_on_the_file():
+    from osi_check.facts import Deployment, SourceResult
+    from osi_check.resolve import resolve
+
+    app = component("app", "AGPL-3.0-only", role=Role.APPLICATION)
+    app = Component("application:.", "app", None, "application", Role.APPLICATION, Scope.RUNTIME, app.license,
+                    Location("composer.json", 3), root=".")
+    lib = component("acme/lib", "MIT")
+    tag = licensing.normalize("GPL-2.0-only")
+    header = FileLicense(
+        "vendor/acme/lib/src/Thing.php",
+        LicenseConclusion(tag.expression, (Evidence(EvidenceKind.SPDX_TAG, Location("vendor/acme/lib/src/Thing.php", 2), "GPL-2.0-only"),)),
+        "",
+    )
+    agreeing = FileLicense(
+        "vendor/acme/lib/src/Other.php",
+        LicenseConclusion("MIT", (Evidence(EvidenceKind.SPDX_TAG, Location("vendor/acme/lib/src/Other.php", 2), "MIT"),)),
+        "",
+    )
+    facts = resolve("tree", deployment_for("internal"), [SourceResult(components=(app, lib), files=(header, agreeing))])
+    files = {f.path: f for f in facts.files}
+    assert files["vendor/acme/lib/src/Thing.php"].component_key == lib.key
+    (conflict,) = files["vendor/acme/lib/src/Thing.php"].license.conflicts
+    assert "GPL-2.0-only" in conflict and "acme/lib" in conflict and "MIT" in conflict
+    assert files["vendor/acme/lib/src/Other.php"].license.conflicts == ()
