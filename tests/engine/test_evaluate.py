@@ -108,7 +108,7 @@ def test_fingerprints_are_stable_and_distinct():
 
 
 def test_a_file_header_that_differs_from_its_component_is_recorded_on_the_file():
-    from osi_check.facts import Deployment, SourceResult
+    from osi_check.facts import SourceResult
     from osi_check.resolve import resolve
 
     app = component("app", "AGPL-3.0-only", role=Role.APPLICATION)
