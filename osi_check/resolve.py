@@ -17,6 +17,7 @@ from dataclasses import replace
 from osi_check import licensing
 from osi_check.engine.vocabulary import SBOM_READERS
 from osi_check.facts import (
+    AdditionalTerm,
     Component,
     Deployment,
     EvidenceKind,
@@ -50,6 +51,7 @@ def resolve(
     merged = [application, *merge_components(others)]
     merged.sort(key=lambda c: (ROLE_ORDER[c.role], c.ecosystem, c.name.casefold(), c.version or "", c.key))
     files = _attribute_files([f for r in results for f in r.files], merged)
+    merged = _roll_up_terms(merged, files)
     return Facts(
         target=target,
         deployment=deployment,
@@ -102,11 +104,15 @@ SCOPE_RANK = {Scope.RUNTIME: 0, Scope.OPTIONAL: 1, Scope.DEV: 2, Scope.TEST: 3}
 # file > SBOM): a declaration in a manifest or lockfile, then what a license file reads as, then what a
 # vendor's SBOM claims. Independent of the order in which files happen to be walked.
 EVIDENCE_RANK = {
+    EvidenceKind.MARKER: 0,
     EvidenceKind.SPDX_TAG: 0,
+    EvidenceKind.TAG: 1,
+    EvidenceKind.ADDITIONAL_TERMS: 1,
     EvidenceKind.DECLARED: 1,
     EvidenceKind.NOTICE: 1,
     EvidenceKind.DEFAULT: 2,
     EvidenceKind.LICENSE_TEXT: 3,
+    EvidenceKind.REFERENCE: 3,
     EvidenceKind.SBOM: 4,
 }
 
@@ -302,8 +308,36 @@ def _attribute_files(files: list[FileLicense], components: list[Component]) -> l
     return attributed
 
 
+def _roll_up_terms(components: list[Component], files: list[FileLicense]) -> list[Component]:
+    """Additional terms found in a component's files (a §7(b) logo clause in every header) are terms of
+    the component: listed once each, at the first place they were found."""
+    found: dict[str, dict[tuple, AdditionalTerm]] = {}
+    for file in files:
+        for term in file.license.additional_terms:
+            found.setdefault(file.component_key, {}).setdefault((term.kind, term.section, term.text), term)
+    rolled = []
+    for component in components:
+        terms = found.get(component.key)
+        if terms:
+            known = {(t.kind, t.section, t.text) for t in component.license.additional_terms}
+            extra = tuple(t for k, t in terms.items() if k not in known)
+            component = replace(component, license=replace(
+                component.license, additional_terms=(*component.license.additional_terms, *extra)))
+        rolled.append(component)
+    return rolled
+
+
 def _header_conflict(file: FileLicense, owner: Component | None) -> str | None:
-    if owner is None or _is_unknown(file.license) or _is_unknown(owner.license):
+    if owner is None:
+        return None
+    first = file.license.evidence[0] if file.license.evidence else None
+    if first is not None and first.kind is EvidenceKind.MARKER and not _is_unknown(owner.license):
+        # an in-file marker inside an open-source component is an open-core boundary, known or not
+        return (f"the file is marked for other terms ({first.quote!r} at {first.location}) inside "
+                f"{owner.name}, which is {owner.license.expression}")
+    if first is not None and first.kind is EvidenceKind.REFERENCE:
+        return None  # a mention of a license is not a statement of the file's own terms
+    if _is_unknown(file.license) or _is_unknown(owner.license):
         return None
     mine, theirs = _base_keys(file.license.expression), _base_keys(owner.license.expression)
     if mine <= theirs or theirs <= mine:

@@ -33,6 +33,22 @@ def report_schema() -> dict:
     return json.loads((REPO / "reports" / "schemas" / "report-1.schema.json").read_text("utf-8"))
 
 
+def pytest_configure(config):
+    """The license index is cached per user (osi_check.detect.index); tests keep theirs apart, in pytest's
+    cache directory, so that it is built once and reused by later runs (a test that needs a fresh cache sets
+    OSI_CHECK_CACHE_DIR to its own tmp_path). Subprocesses (run_cli) inherit the variable."""
+    if os.environ.get("OSI_CHECK_CACHE_DIR"):
+        return
+    cache = getattr(config, "cache", None)
+    if cache is not None:
+        directory = cache.mkdir("osi-check-index")
+    else:  # -p no:cacheprovider
+        import tempfile
+
+        directory = Path(tempfile.gettempdir()) / f"osi-check-test-index-{os.getuid()}"
+    os.environ["OSI_CHECK_CACHE_DIR"] = str(directory)
+
+
 def pytest_addoption(parser):
     parser.addoption(
         "--update-golden",

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from osi_check.detect.license_text import TextMatch, describe, identify
-from osi_check.detect.reference_texts import CANDIDATE_KEYS, data_version
+from osi_check.detect.reference_texts import data_version
 from osi_check.facts import (
     Component,
     Evidence,
@@ -23,6 +23,7 @@ from osi_check.facts import (
     Scope,
     SourceResult,
 )
+from osi_check import licensing
 from osi_check.licensing import UNKNOWN_PREFIX
 from osi_check.reader import Reader
 from osi_check.tree import InputError, Tree, TreeFile
@@ -121,8 +122,8 @@ def _first_line(text: str) -> str:
 def _unidentified(file: TreeFile, text: str) -> LicenseConclusion:
     empty = not text.strip()
     detail = "empty file" if empty else (
-        f"text not identified: no reference text ({', '.join(CANDIDATE_KEYS)}; licensedcode-data "
-        f"{data_version()}) matches 80% or more"
+        f"text not identified: no license text of licensedcode-data {data_version()} (nor a known "
+        "variant of one) matches 80% or more"
     )
     return LicenseConclusion(
         expression=f"{UNKNOWN_PREFIX}{_slug(file.name)}",
@@ -132,9 +133,43 @@ def _unidentified(file: TreeFile, text: str) -> LicenseConclusion:
     )
 
 
+def _expression_of(matches: tuple[TextMatch, ...]) -> tuple[list[str], list[TextMatch]]:
+    """The license ids (or expressions) of the matches, each exception text read WITH the license before it
+    (or after it, when the exception comes first); and the exceptions that have no license to go with."""
+    ids: list[str] = []
+    targets: list[int] = []  # positions in ids that can still take an exception
+    pending: list[TextMatch] = []
+    for m in matches:
+        if m.exception:
+            if targets:
+                k = targets.pop(0)
+                ids[k] = f"{ids[k]} WITH {m.spdx_id}"
+            else:
+                pending.append(m)
+            continue
+        if m.spdx_id in ids:
+            continue
+        ids.append(m.spdx_id)
+        if " " not in m.spdx_id:
+            targets.append(len(ids) - 1)
+            while pending and targets:
+                k = targets.pop(0)
+                ids[k] = f"{ids[k]} WITH {pending.pop(0).spdx_id}"
+    return ids, pending
+
+
+def _unknown_to_osi_check(spdx_id: str) -> list[str]:
+    """The ids of an identified text that osi-check has no knowledge of (ScanCode's LicenseRef-scancode-*)."""
+    found = re.findall(r"[A-Za-z0-9.+-]+", spdx_id)
+    return [
+        i for i in found
+        if i not in ("AND", "OR", "WITH") and not licensing.is_known_key(i) and not licensing.is_known_exception(i)
+    ]
+
+
 def _conclusion(file: TreeFile, match: TextMatch) -> LicenseConclusion:
     matches = (match, *match.others)
-    ids = list(dict.fromkeys(m.spdx_id for m in matches))
+    ids, lone_exceptions = _expression_of(matches)
     evidence = []
     for m in matches:
         evidence.append(
@@ -166,7 +201,24 @@ def _conclusion(file: TreeFile, match: TextMatch) -> LicenseConclusion:
             "if they are alternatives, clarify"
         )
     unknown: list[str] = []
-    expression = " AND ".join(ids)
+    for m in matches:
+        for i in _unknown_to_osi_check(m.spdx_id):
+            unknown.append(
+                f"{file.name} lines {m.first_line}-{m.last_line}: {m.name} ({i}{', ' + m.category if m.category else ''}), "
+                "a license text from licensedcode-data that is not on the SPDX license list; review its terms"
+            )
+    for m in lone_exceptions:
+        unknown.append(
+            f"{file.name} lines {m.first_line}-{m.last_line}: the {m.spdx_id} exception text, without the license "
+            "it is an exception to"
+        )
+    if lone_exceptions and not ids:
+        ids = [f"{UNKNOWN_PREFIX}{_slug(file.name)}"]
+        notes.append(
+            f"{file.name} holds only an exception text ({', '.join(m.spdx_id for m in lone_exceptions)}); "
+            "it modifies a license named elsewhere"
+        )
+    expression = " AND ".join(f"({i})" if len(ids) > 1 and (" AND " in i or " OR " in i) else i for i in ids)
     changed = [m for m in matches if m.modified]
     if changed or match.additional_terms:
         expression += f" AND {UNKNOWN_PREFIX}additional-terms-in-{_slug(file.name)}"

@@ -1,48 +1,63 @@
 """Identify a full license text (a LICENSE/COPYING file) against the reference texts.
 
-`identify(text)` is a pure function. The method, in order:
+The references are every license text of licensedcode-data (~2,150, LicenseRef-scancode-* and exceptions
+included) and its license-text rules (~3,450 *known variants*: MIT with another wording, BSD with the holder
+written in, ...), indexed once and cached (osi_check.detect.index). `identify(text)` is a pure function of
+the text and that data. The method, in order:
 
-1. Normalise both texts to word tokens: markup (HTML tags and entities, list markers such as "1." or
-   "(a)" at the start of a line, markdown/comment punctuation) and case are dropped, "licence" reads as
-   "license". Character offsets are preserved, so every token keeps its line in the file.
-2. Cut both into word 5-gram shingles. A cheap set intersection picks the candidates worth a closer
-   look; for those, an order-preserving one-to-one alignment of the shingles (patience-diff style:
-   unique shingles anchor, the rest is matched in between) says which reference passages the file
-   holds and which file words they explain. Order matters: the GNU "How to Apply These Terms" appendix
-   contains the notice boilerplate "... or (at your option) any later version", and a project's own
-   notice placed before the license must not be mistaken for (and absorbed by) that appendix.
-3. coverage = the fraction of the reference's shingles found, in order, in the file. The part of a
-   reference after "END OF TERMS AND CONDITIONS" (the how-to-apply appendix of the GNU and Apache
+1. Normalise both texts to word tokens (osi_check.detect.text_tokens): markup (HTML tags and entities,
+   list markers such as "1." or "(a)", markdown/comment punctuation) and case are dropped, "licence" reads
+   as "license". Character offsets are preserved, so every token keeps its line in the file.
+2. Cut both into word 5-gram shingles. The index proposes candidates from a sample of rare reference
+   shingles (a dict lookup per file shingle, whatever the number of references); the most promising are
+   aligned, best first, until none of the rest can do better. The alignment is order-preserving and
+   one-to-one (patience-diff style: unique shingles anchor, the rest is matched in between) and says which
+   reference passages the file holds and which file words they explain. Order matters: the GNU "How to
+   Apply These Terms" appendix contains the notice boilerplate "... or (at your option) any later
+   version", and a project's own notice placed before the license must not be mistaken for (and absorbed
+   by) that appendix.
+3. coverage = the fraction of the reference's license terms (its shingles, except those on its copyright
+   and title lines: another holder or no title is not another license) found, in order, in the file. The
+   part of a reference after "END OF TERMS AND CONDITIONS" (the how-to-apply appendix of the GNU and Apache
    texts) is optional: many files omit it, and that does not change the license. A reference passage
    replaced by a few words is a filled-in placeholder, not a change, when the reference words are
    only name-like ("the ORGANIZATION", "THE AUTHORS OR COPYRIGHT HOLDERS") or an FSF postal address.
    The best candidate maximises the harmonic mean of coverage and of the fraction of the file it
    explains: BSD-3 text holds every BSD-2 shingle, but BSD-2 leaves the third clause unexplained;
-   AGPL-3.0 shares 90% of GPL-3.0. Ties go to the higher coverage, then the longer reference.
+   AGPL-3.0 shares 90% of GPL-3.0. Near-ties go to the license's own text over a known variant, then to
+   fewer missing passages, the higher coverage, the longer reference. A known variant that matches is
+   reported as such (`variant`), exact and not modified. A short text (or a ScanCode catch-all such as a
+   bare warranty disclaimer) counts only when it is most of the file, not a passage of something longer;
+   a rule that is several licenses in one text (GPL-2.0 with an exception) only when all of it is there.
 4. File words no match explains are extra text. Copyright lines and a short title line are not.
-   For GNU licenses a version notice in the extra text decides "-only" / "-or-later"; text that is
-   neither a notice nor a repeat of reference text marks additional terms (riders such as the Commons
-   Clause or "The Software shall be used for Good, not Evil."), so the base license is never reported
+   For GNU licenses a version notice in the extra text decides "-only" / "-or-later" (the database's
+   "-or-later" texts, which are a notice plus the text, are not references for that reason); text that
+   is neither a notice nor a repeat of reference text marks additional terms (riders such as "The
+   Software shall be used for Good, not Evil." added to MIT), so the base license is never reported
    clean because it matched.
 5. The rest of the file is tried again against the other candidates, so a file holding two license
-   texts reports both (`others`).
+   texts reports both (`others`): an exception after its license (`exception=True`), or a rider the
+   database knows (the Commons Clause is LicenseRef-scancode-commons-clause) is named, not left as
+   extra text.
 """
 
 from __future__ import annotations
 
-
+import operator
 import re
-from bisect import bisect_left, bisect_right
-from collections import Counter
+from bisect import bisect_left
+from collections import Counter, deque
 from dataclasses import dataclass, replace
-from functools import cache, lru_cache
+from functools import lru_cache
 from itertools import compress, repeat
-from operator import add
+from math import sqrt
 from typing import NamedTuple
 
-from osi_check.detect.reference_texts import ReferenceText, candidates
+from osi_check.detect.index import LicenseIndex, PreparedRef, load_index
+from osi_check.detect.text_tokens import SHINGLE, shingles
+from osi_check.detect.text_tokens import Doc as _Doc
+from osi_check.detect.text_tokens import tokenize as _tokenize
 
-SHINGLE = 5
 ACCEPT = 0.80  # minimum coverage for a match
 EXACT = 0.99  # coverage from which a text counts as unmodified
 EXTRA_WORDS = 8  # an unexplained run of at least this many words is "extra text"
@@ -50,6 +65,15 @@ RIDER_WORDS = 20  # unexplained text outside the license body that counts as add
 _PREFILTER = 0.5  # set-coverage below which a candidate is not aligned at all
 _APPENDIX_KEEP = 0.6  # an optional appendix counts as present only if this much of it matched
 _MIN_REST = 80  # unexplained words needed before looking for a second license text
+_MAX_TEXTS = 8  # license texts looked for in one file
+_POOL = 40  # references the index proposes per pass (from sampled shingles) ...
+_CANDIDATES = 12  # ... of which at most this many are aligned, best exact bounds first
+_EXACT_BOUNDS = 600  # references up to this many shingles get exact bounds before alignment, larger ones estimates
+_TIE = 0.002  # scores closer than this are a tie (see _better)
+_EXPLAINED_SLACK = 0.05  # the token-level share of a file a match explains exceeds the shingle-level one a little
+_SHORT_REF = 40  # a reference with fewer shingles than this is short ...
+_SHORT_EXPLAINED = 0.5  # ... and must explain this much of the text it is found in;
+_GENERIC_EXPLAINED = 0.8  # a ScanCode catch-all (warranty-disclaimer, other-permissive, ...) this much
 
 # --------------------------------------------------------------------------------------------------
 # results
@@ -86,9 +110,10 @@ class Notice:
 
 @dataclass(frozen=True)
 class TextMatch:
-    spdx_id: str  # concluded id: "GPL-3.0-only", "GPL-3.0-or-later" (notice), "MIT", ...
+    spdx_id: str  # concluded id: "GPL-3.0-only", "GPL-3.0-or-later" (notice), "MIT", ... (an expression
+    #               for the few texts that are themselves a choice: "Ruby OR GPL-2.0-only")
     text_id: str  # the id of the reference text itself (the front matter's spdx_license_key)
-    key: str  # ScanCode key of the reference
+    key: str  # ScanCode key of the reference (a ScanCode expression for a compound known variant)
     name: str
     coverage: float  # fraction of the reference's (required) shingles found in order
     explained: float  # fraction of the file's words (copyright/title lines aside) the match explains
@@ -106,6 +131,9 @@ class TextMatch:
     notice: Notice | None = None
     notes: tuple[str, ...] = ()
     others: tuple[TextMatch, ...] = ()  # further license texts found in the rest of the file
+    variant: str | None = None  # the licensedcode rule ("mit_1044.RULE") when a known variant matched
+    category: str = ""  # ScanCode category of the license: "Permissive", "Source-available", ...
+    exception: bool = False  # the text is a license exception (read "<license> WITH <exception>")
 
     @property
     def gnu(self) -> bool:
@@ -113,85 +141,7 @@ class TextMatch:
 
 
 # --------------------------------------------------------------------------------------------------
-# normalisation
-
-_WORD = re.compile(r"[^\W_]+")
-_TAG = re.compile(r"</?[A-Za-z!][^<>]*>")  # HTML tags; also <https://...> and <year>, in both texts alike
-_ENTITY = re.compile(r"&(?:[A-Za-z]{2,8}|#[0-9]{1,6}|#[xX][0-9A-Fa-f]{1,6});")
-_MARKER = re.compile(
-    r"^[ \t>*#+-]*\(?(?:[0-9]{1,2}(?:\.[0-9]{1,2})*|[A-Za-z]|[ivxIVX]{1,5})[.)](?=\s)", re.MULTILINE
-)
-_VARIANTS = {
-    "licence": "license",
-    "licences": "licenses",
-    "licenced": "licensed",
-    "licencing": "licensing",
-    "licencee": "licensee",
-    "licencees": "licensees",
-    "licencor": "licensor",
-    "licencors": "licensors",
-}
-_IGNORABLE_LINE = re.compile(
-    r"^[ \t#*/>;-]*(?:copyright\b|\(c\)|©|portions\s+copyright\b|all\s+rights\s+reserved)[^\n]*",
-    re.IGNORECASE | re.MULTILINE,
-)
-_NOT_TITLE = re.compile(r"spdx|\bonly\b|\blater\b|\+|\bexcept|\bnot\b", re.IGNORECASE)
-_LICENSE_IN_TITLE = re.compile(r"\blicen[cs]e\b", re.IGNORECASE)  # a short line naming a license is a title
-
-
-def _blank(match: re.Match) -> str:
-    return re.sub(r"[^\n]", " ", match.group())
-
-
-@dataclass(frozen=True)
-class _Doc:
-    text: str
-    tokens: tuple[str, ...]
-    starts: tuple[int, ...]
-    ends: tuple[int, ...]
-    lines: tuple[int, ...]  # 1-based line of each token
-    ignorable: tuple[bool, ...]  # token is on a copyright or title line
-
-
-def _tokenize(text: str) -> _Doc:
-    cleaned = _TAG.sub(_blank, text)
-    cleaned = _ENTITY.sub(_blank, cleaned)
-    cleaned = _MARKER.sub(_blank, cleaned)
-    newlines = [-1] + [m.start() for m in re.finditer("\n", text)]  # bisect_right gives the 1-based line
-    ignorable_lines: set[int] = set()
-    for m in _IGNORABLE_LINE.finditer(cleaned):
-        ignorable_lines.add(bisect_right(newlines, m.start()))
-    seen: set[int] = set()
-    for m in _LICENSE_IN_TITLE.finditer(cleaned):
-        line_no = bisect_right(newlines, m.start())
-        if line_no in seen:
-            continue
-        seen.add(line_no)
-        end = newlines[line_no] if line_no < len(newlines) else len(cleaned)
-        line = cleaned[newlines[line_no - 1] + 1 : end].strip()
-        if (
-            len(line) <= 100
-            and len(_WORD.findall(line)) <= 8
-            and not line.rstrip("*_ ").endswith((".", ":", ";", ","))
-            and not _NOT_TITLE.search(line)
-        ):
-            ignorable_lines.add(line_no)
-    raw = _WORD.findall(cleaned)
-    variants = _VARIANTS
-    tokens = [variants.get(w, w) for w in map(str.lower, raw)]
-    starts = [m.start() for m in _WORD.finditer(cleaned)]
-    ends = list(map(add, starts, map(len, raw)))
-    lines = list(map(bisect_right, repeat(newlines, len(starts)), starts))
-    ignorable = [line in ignorable_lines for line in lines] if ignorable_lines else [False] * len(lines)
-    return _Doc(text, tuple(tokens), tuple(starts), tuple(ends), tuple(lines), tuple(ignorable))
-
-
-def _shingles(tokens) -> list[int]:
-    """Word 5-grams, as hashes: a 2 MiB file has 300,000 of them, and every set or dict operation on
-    them would otherwise hash a 5-tuple again. (Hash equality stands for 5-gram equality; a collision
-    between two different 5-grams of 64-bit hashes is negligible, and could only add one matched shingle.)"""
-    t = tokens
-    return list(map(hash, zip(t, t[1:], t[2:], t[3:], t[4:])))
+# helpers
 
 
 def _collapse(raw: str, limit: int) -> str:
@@ -200,43 +150,9 @@ def _collapse(raw: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-# --------------------------------------------------------------------------------------------------
-# prepared references
-
-
 def _gnu_version(spdx_id: str) -> tuple[str, str] | None:
     m = re.fullmatch(r"(A?GPL|LGPL)-(\d\.\d)-only", spdx_id)
     return (m.group(1), m.group(2)) if m else None
-
-
-@dataclass(frozen=True)
-class _Ref:
-    ref: ReferenceText
-    doc: _Doc
-    shingles: tuple[int, ...]
-    required: int  # shingles [0, required) are the license terms; the rest is an optional appendix
-    optional_from: int  # first token of the optional appendix
-    required_set: frozenset
-    all_set: frozenset
-
-
-@cache
-def _references() -> tuple[_Ref, ...]:
-    prepared = []
-    for ref in candidates():
-        doc = _tokenize(ref.text)
-        toks = doc.tokens
-        optional_from = len(toks)
-        for i in range(len(toks) - 4):
-            if toks[i : i + 5] == ("end", "of", "terms", "and", "conditions"):
-                optional_from = i + 5
-                break
-        sh = _shingles(toks)
-        required = max(0, min(len(sh), optional_from - (SHINGLE - 1)))
-        prepared.append(
-            _Ref(ref, doc, tuple(sh), required, optional_from, frozenset(sh[:required]), frozenset(sh))
-        )
-    return tuple(prepared)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -333,7 +249,7 @@ def _address_word(token: str) -> bool:
 
 @dataclass
 class _Aligned:
-    rref: _Ref
+    rref: PreparedRef
     coverage: float
     explained: float
     covered: bytearray  # per local file token: explained by this match
@@ -343,7 +259,25 @@ class _Aligned:
     gaps: list[tuple[int, int, int | None, int | None]]  # ref token gap [g0, g1], file tokens between flanks
 
 
-def _match_ref(rref: _Ref, toks, fsh, ignorable, b_index=None) -> _Aligned | None:
+def _covering(starts, n: int, widen: bool = True) -> bytearray:
+    """Per token of a text of n tokens: 1 if a matched shingle starting at one of `starts` covers it
+    (with widen=False: 1 where a matched shingle starts).
+
+    The marks are set by a C-level map and widened to SHINGLE tokens by OR-ing shifted big integers (one
+    byte per token): no Python loop over thousands of shingles.
+    """
+    marks = bytearray(n)
+    deque(map(marks.__setitem__, starts, repeat(1)), maxlen=0)
+    if not widen:
+        return marks
+    x = int.from_bytes(marks, "little")
+    y = x
+    for s in range(1, SHINGLE):
+        y |= x << (8 * s)
+    return bytearray(y.to_bytes(n + SHINGLE, "little")[:n])
+
+
+def _match_ref(rref: PreparedRef, toks, fsh, ignorable, b_index=None) -> _Aligned | None:
     pairs = _align(rref.shingles, fsh, b_index)
     n_ref = len(rref.shingles)
     if rref.required < n_ref:
@@ -353,31 +287,27 @@ def _match_ref(rref: _Ref, toks, fsh, ignorable, b_index=None) -> _Aligned | Non
                 del pairs[i]
     if not pairs:
         return None
-    ref_cov = bytearray(len(rref.doc.tokens))
-    covered = bytearray(len(toks))
-    for i, j in pairs.items():
-        ref_cov[i : i + SHINGLE] = b"\x01" * SHINGLE
-        covered[j : j + SHINGLE] = b"\x01" * SHINGLE
+    ref_cov = _covering(pairs.keys(), len(rref.tokens))
+    covered = _covering(pairs.values(), len(toks))
     # gaps in the required reference text, and filled-in placeholders among them
     slot_tokens: set[int] = set()
     gaps = []
-    rtoks = rref.doc.tokens
-    g = 0
+    rtoks = rref.tokens
     appendix_kept = any(i >= rref.required for i in pairs)
     end = len(rtoks) if appendix_kept else rref.optional_from
-    while g < end:
-        if ref_cov[g]:
-            g += 1
-            continue
-        g1 = g
-        while g1 + 1 < end and not ref_cov[g1 + 1]:
-            g1 += 1
+    g = ref_cov.find(0, 0, end)
+    while g >= 0:
+        g1 = ref_cov.find(1, g, end)
+        g1 = (end if g1 < 0 else g1) - 1
         left = pairs.get(g - SHINGLE)
         right = pairs.get(g1 + 1)
         fl = left + SHINGLE if left is not None else None
         fr = right if right is not None else None
         replaced = fr - fl if fl is not None and fr is not None else None
-        if replaced is not None and 1 <= replaced <= 12 and (
+        if rref.optional_lines.find(0, g, g1 + 1) < 0:
+            # a copyright or title line of the reference: another holder, another year, or none at all
+            slot_tokens.update(range(g, g1 + 1))
+        elif replaced is not None and 1 <= replaced <= 12 and (
             (
                 g1 - g + 1 <= 6
                 and all(t in _PLACEHOLDER_WORDS for t in rtoks[g : g1 + 1])
@@ -386,6 +316,8 @@ def _match_ref(rref: _Ref, toks, fsh, ignorable, b_index=None) -> _Aligned | Non
             or (
                 all(_address_word(t) for t in rtoks[g : g1 + 1])
                 and all(_address_word(toks[k]) for k in range(fl, fr))
+                # an address, not a version number: "Version 2.3" is not "Version 2.2.2"
+                and any(t in _ADDRESS_WORDS for t in rtoks[max(0, g - 1) : g1 + 2])
             )
         ):
             slot_tokens.update(range(g, g1 + 1))
@@ -393,17 +325,22 @@ def _match_ref(rref: _Ref, toks, fsh, ignorable, b_index=None) -> _Aligned | Non
                 covered[k] = 1
         elif g < rref.optional_from:  # differences in the how-to-apply appendix do not change the terms
             gaps.append((g, g1, fl, fr))
-        g = g1 + 1
+        g = ref_cov.find(0, g1 + 1, end) if g1 + 1 < end else -1
+    # coverage: the share of the license terms' shingles (required, off copyright/title lines) that matched
+    # or touch a filled-in slot
     required = rref.required
+    n = len(rtoks)
+    y = int.from_bytes(_covering(pairs.keys(), n, widen=False), "little")
     if slot_tokens:
-        present = sum(
-            1
-            for i in range(required)
-            if i in pairs or any(t in slot_tokens for t in range(i, i + SHINGLE))
-        )
-    else:
-        present = sum(map(required.__gt__, pairs))
-    coverage = present / required if required else 0.0
+        slots = bytearray(n)
+        deque(map(slots.__setitem__, slot_tokens, repeat(1)), maxlen=0)
+        x = int.from_bytes(slots, "little")
+        for s in range(SHINGLE):
+            y |= x >> (8 * s)
+    terms = rref.terms
+    present = (y & int.from_bytes(terms, "little")).to_bytes(n, "little").count(1)
+    n_terms = len(rref.terms_shingles)
+    coverage = present / n_terms if n_terms else 0.0
     counted = len(toks) - sum(ignorable)
     explained = (sum(covered) - sum(compress(covered, ignorable))) / counted if counted else 0.0
     first, last = covered.find(1), covered.rfind(1)
@@ -412,34 +349,138 @@ def _match_ref(rref: _Ref, toks, fsh, ignorable, b_index=None) -> _Aligned | Non
     return _Aligned(rref, coverage, explained, covered, first, last, terms_last, gaps)
 
 
-def _best(toks, ignorable, exclude: set[str]) -> _Aligned | None:
+def _best(index: LicenseIndex, toks, ids, ignorable) -> _Aligned | None:
+    """The reference that best accounts for the text (tokens `toks`, token ids `ids`), if one covers 80%.
+
+    The index proposes a pool of references from sampled shingles, with estimates of how much of each the
+    text holds and how much of the text each explains. They are aligned in the order of the best score
+    each could reach (the estimates widened by their sampling error), until none of the rest can beat
+    the best alignment or `_CANDIDATES` were aligned. Exact texts stop at the first alignment.
+    """
     if len(toks) < SHINGLE:
         return None
-    fsh = _shingles(toks)
+    fsh = shingles(ids)
     fset = set(fsh)
-    bounds = []
-    for rref in _references():
-        if rref.ref.key in exclude or not rref.required_set:
-            continue
-        if len(rref.required_set & fset) / len(rref.required_set) < _PREFILTER:
-            continue
-        # upper bound of the coverage an alignment can reach (filled-in placeholders add a little)
-        bound = sum(map(fset.__contains__, rref.shingles[: rref.required])) / rref.required + 0.02
-        if bound >= ACCEPT:
-            bounds.append((bound, rref))
+    counted = set(compress(fsh, map(operator.not_, ignorable))) or fset
+    n_counted = len(counted)
+    # token-level "explained" exceeds the shingle-level share by the few tokens at the ends of matched runs
+    slack = min(_EXPLAINED_SLACK, 40 / n_counted)
+    order = []
+    for cand in index.candidates(fset, n_counted, (), _POOL, _PREFILTER):
+        r = cand.ref
+        if index.size(r) <= _EXACT_BOUNDS:
+            # a short reference: its sample is small and its estimate coarse, while exact bounds are cheap
+            # (near-identical MIT/BSD variants differ in a few shingles only)
+            rref = index.prepared(r)
+            if not rref.terms_shingles:
+                continue
+            coverage = sum(map(fset.__contains__, rref.terms_shingles)) / len(rref.terms_shingles) + 0.02
+            explained = len(rref.all_set & counted) / n_counted + slack
+            if coverage < ACCEPT:
+                continue
+        else:
+            c, n = cand.contained, cand.samples
+            noise = 2 * sqrt(c * (1 - c) / n) + 1 / n
+            coverage = c + noise
+            explained = cand.explained * coverage / c + slack  # explained grows with contained
+        optimistic = _score(min(1.0, coverage), min(1.0, explained))
+        order.append((-optimistic, index.refs[r].variant is not None, -cand.contained, r))
+    order = _one_per_license_first(index, sorted(order))
     best: _Aligned | None = None
     best_key = None
-    b_index = (Counter(fsh), dict(zip(fsh, range(len(fsh))))) if len(bounds) > 1 else None
-    for bound, rref in sorted(bounds, key=lambda b: -b[0]):
-        if best_key is not None and _score(min(bound, 1.0), 1.0) < best_key[0]:
-            break  # cannot beat the best even if it explained the whole file
+    b_index = None
+    aligned_count = 0
+    for neg_optimistic, _, _, r in order:
+        if aligned_count >= _CANDIDATES or (best_key is not None and best_key[:2] >= (1.0, 1.0)):
+            break
+        if best_key is not None and -neg_optimistic < best_key[0] - _TIE:
+            continue  # cannot beat (or tie with) the best
+        rref = index.prepared(r)
+        if not rref.terms_shingles:
+            continue
+        # exact bounds (set operations, a fraction of an alignment's cost): the coverage an alignment can
+        # reach (filled-in placeholders add a little) and the share of the text it can explain
+        bound = sum(map(fset.__contains__, rref.terms_shingles)) / len(rref.terms_shingles) + 0.02
+        ref = rref.ref
+        if bound < (EXACT + 0.02 if " " in ref.key else ACCEPT):
+            continue  # (a text of several licenses counts only whole, see below)
+        share = len(rref.all_set & counted) / n_counted
+        if share + slack < _needed_explained(rref):
+            continue
+        if best_key is not None:
+            if ref.variant is not None and best.rref.ref.variant is None and best.rref.ref.key == ref.key:
+                # a variant of the license text that is already the best wins only by explaining more of
+                # the file than it (a tie goes to the license text): compare like with like, shingles
+                if _score(min(bound, 1.0), share) < best_reach + _TIE:
+                    continue
+            elif _score(min(bound, 1.0), min(1.0, share + slack)) < best_key[0] - _TIE:
+                continue
+        if b_index is None and aligned_count:
+            b_index = (Counter(fsh), dict(zip(fsh, range(len(fsh)))))
         aligned = _match_ref(rref, toks, fsh, ignorable, b_index)
+        aligned_count += 1
         if aligned is None or aligned.coverage < ACCEPT:
             continue
-        key = (_score(aligned.coverage, aligned.explained), aligned.coverage, len(rref.doc.tokens))
-        if best_key is None or key > best_key:
+        ref = rref.ref
+        if aligned.explained < _needed_explained(rref):
+            # a short text, or a catch-all such as a bare warranty disclaimer, inside something longer: a
+            # passage (the disclaimer of an Apache notice), not the license
+            continue
+        if " " in ref.key and aligned.gaps:
+            # a text of several licenses ("GPL-2.0 WITH <exception>" as one rule) counts only when all of it is
+            # there: its parts are references too, and a file that lacks a passage of it is read part by part
+            continue
+        key = (
+            _score(aligned.coverage, aligned.explained),
+            aligned.coverage,
+            ref.variant is None,  # the license text itself before a known variant of it
+            -len(aligned.gaps),
+            len(rref.tokens),
+            -rref.index,
+        )
+        if best_key is None or _better(key, best_key):
             best, best_key = aligned, key
+            best_reach = _score(min(bound, 1.0), share)
     return best
+
+
+def _needed_explained(rref: PreparedRef) -> float:
+    return _GENERIC_EXPLAINED if rref.ref.generic else _SHORT_EXPLAINED if rref.required < _SHORT_REF else 0.0
+
+
+def _better(key: tuple, than: tuple) -> bool:
+    """Whether a candidate (score, coverage, is the license text, -gaps, length, -index) beats another.
+
+    Scores within `_TIE` of each other are a tie (a GPL variant that differs in one line scores within
+    0.0001 of the GPL text itself): then the license text wins over a known variant, then fewer missing
+    passages, then the higher coverage and the longer reference.
+    """
+    if abs(key[0] - than[0]) > _TIE:
+        return key[0] > than[0]
+    return (key[2], key[3], key[1], key[4], key[5]) > (than[2], than[3], than[1], than[4], than[5])
+
+
+def _one_per_license_first(index: LicenseIndex, order: list) -> list:
+    """The order (best optimistic score first), with one reference per license moved to the front: the
+    license's own text where it is proposed, else its best variant; then the other variants.
+
+    A license with many variants in the data (GPL-3.0, Apache-2.0, MIT, BSD-3-Clause have dozens, nearly
+    identical) would otherwise fill the alignment budget with variants whose estimates are a shade higher
+    than its neighbour's (AGPL-3.0 next to GPL-3.0), and a file holding the exact license text with
+    something else besides would be reported as a variant.
+    """
+    refs = index.refs
+    first: dict[str, tuple] = {}
+    for item in order:
+        ref = refs[item[3]]
+        held = first.get(ref.key)
+        if held is None:
+            first[ref.key] = item
+        elif ref.variant is None and refs[held[3]].variant is not None:
+            first[ref.key] = (held[0], False, item[2], item[3])  # the text itself, at its license's rank
+    leaders = sorted(first.values())
+    chosen = {item[3] for item in leaders}
+    return leaders + [item for item in order if item[3] not in chosen]
 
 
 def _score(coverage: float, explained: float) -> float:
@@ -526,18 +567,16 @@ def _line_of(doc: _Doc, offset: int) -> int:
     return doc.text.count("\n", 0, offset) + 1
 
 
-def _runs(mask_uncovered: list[bool]) -> list[tuple[int, int]]:
+def _runs(accounted: bytes) -> list[tuple[int, int]]:
+    """(first, last) token of every run of tokens that are 0 in `accounted` (neither explained nor ignorable)."""
     runs = []
-    k, n = 0, len(mask_uncovered)
-    while k < n:
-        if not mask_uncovered[k]:
-            k += 1
-            continue
-        e = k
-        while e + 1 < n and mask_uncovered[e + 1]:
-            e += 1
-        runs.append((k, e))
-        k = e + 1
+    n = len(accounted)
+    k = accounted.find(0)
+    while k >= 0:
+        e = accounted.find(1, k)
+        e = n if e < 0 else e
+        runs.append((k, e - 1))
+        k = accounted.find(0, e) if e < n else -1
     return runs
 
 
@@ -561,35 +600,36 @@ def _line_list(spans) -> str:
 @lru_cache(maxsize=512)
 def identify(text: str) -> TextMatch | None:
     """Identify the license text in `text`; None when no candidate covers at least 80% of its reference."""
+    refs = load_index()
     doc = _tokenize(text)
     n = len(doc.tokens)
+    all_ids = refs.ids(doc.tokens)
     index = list(range(n))
     found: list[tuple[_Aligned, list[int]]] = []  # match, local->global token index
     covered = bytearray(n)
-    used: set[str] = set()
-    for _ in range(3):
+    # up to _MAX_TEXTS texts; the rest may hold the same license again (a repeated text is reported, not
+    # taken for its near relative: a second GPL-3.0 copy is GPL-3.0, not a modified AGPL-3.0)
+    for _ in range(_MAX_TEXTS):
         if len(index) == n:
-            toks, ign = doc.tokens, doc.ignorable
+            toks, ids, ign = doc.tokens, all_ids, doc.ignorable
         else:
             toks = [doc.tokens[k] for k in index]
+            ids = [all_ids[k] for k in index]
             ign = [doc.ignorable[k] for k in index]
-        aligned = _best(toks, ign, used)
+        aligned = _best(refs, toks, ids, ign)
         if aligned is None:
             break
         found.append((aligned, index))
-        used.add(aligned.rref.ref.key)
-        for local, flag in enumerate(aligned.covered):
-            if flag:
-                covered[index[local]] = 1
-        index = [k for k in index if not covered[k] and not doc.ignorable[k]]
-        if len(index) < _MIN_REST:
+        deque(map(covered.__setitem__, compress(index, aligned.covered), repeat(1)), maxlen=0)
+        # the rest keeps its copyright and title lines (a second text's title is part of its reference)
+        index = list(compress(index, map(operator.not_, map(covered.__getitem__, index))))
+        if len(index) - sum(map(doc.ignorable.__getitem__, index)) < _MIN_REST:
             break
     if not found:
         return None
 
     bodies = [(idx[a.first], idx[a.terms_last]) for a, idx in found]
-    uncovered = [not covered[k] and not doc.ignorable[k] for k in range(n)]
-    runs = _runs(uncovered)
+    runs = _runs(bytes(map(operator.or_, covered, doc.ignorable)))
     p_first, p_last = bodies[0]
 
     extra: list[ExtraText] = []
@@ -599,8 +639,8 @@ def identify(text: str) -> TextMatch | None:
     for a, b in runs:
         words = b - a + 1
         lo, hi = doc.starts[a], doc.ends[b]
-        raw = text[lo:hi]
-        item = ExtraText(doc.lines[a], doc.lines[b], _collapse(_whole_lines(text, lo, hi), 200))
+        raw = doc.cleaned[lo:hi]  # markup blanked: an HTML notice reads as a notice
+        item = ExtraText(doc.line(a), doc.line(b), _collapse(_whole_lines(text, lo, hi), 200))
         inside = any(first < a and b < last for first, last in bodies)
         if words < EXTRA_WORDS:
             if inside:
@@ -612,21 +652,21 @@ def identify(text: str) -> TextMatch | None:
             elif (
                 words >= 3
                 and _RESTRICTIVE.search(raw)
-                and not _is_notice_or_repeat(raw, doc.tokens[a : b + 1], found)
+                and not _is_notice_or_repeat(raw, all_ids[a : b + 1], found)
             ):
                 riders.append(item)
             continue
         extra.append(item)
         if p_first < a and b < p_last:
             inside_extra = True
-        if _is_notice_or_repeat(raw, doc.tokens[a : b + 1], found):
+        if _is_notice_or_repeat(raw, all_ids[a : b + 1], found):
             continue
         if inside or words >= RIDER_WORDS or _RESTRICTIVE.search(raw):
             riders.append(item)
 
-    notices = _find_notices(text, [(doc.starts[a], doc.ends[b]) for a, b in runs])
+    notices = _find_notices(doc.cleaned, [(doc.starts[a], doc.ends[b]) for a, b in runs])
     matches = [
-        _build(doc, a, idx, notices, small_inserts if k == 0 else [], inside_extra if k == 0 else False)
+        _build(refs, doc, a, idx, notices, small_inserts if k == 0 else [], inside_extra if k == 0 else False)
         for k, (a, idx) in enumerate(found)
     ]
     head = matches[0]
@@ -652,13 +692,13 @@ def identify(text: str) -> TextMatch | None:
     )
 
 
-def _is_notice_or_repeat(raw: str, tokens, found) -> bool:
+def _is_notice_or_repeat(raw: str, ids, found) -> bool:
     """A license notice, or text repeated from a matched reference (e.g. its how-to-apply notice)."""
     if _OR_LATER.search(raw) or _ID_SCOPE.search(raw):
         return True
-    if len(tokens) < SHINGLE:
+    if len(ids) < SHINGLE:
         return False
-    sh = _shingles(tokens)
+    sh = shingles(ids)
     for aligned, _ in found:
         all_set = aligned.rref.all_set
         if sum(map(all_set.__contains__, sh)) >= 0.8 * len(sh):
@@ -666,30 +706,36 @@ def _is_notice_or_repeat(raw: str, tokens, found) -> bool:
     return False
 
 
-def _build(doc: _Doc, a: _Aligned, idx: list[int], notices, small_inserts, inside_extra: bool) -> TextMatch:
+def _build(
+    refs: LicenseIndex, doc: _Doc, a: _Aligned, idx: list[int], notices, small_inserts, inside_extra: bool
+) -> TextMatch:
     rref = a.rref
     ref = rref.ref
-    rdoc = rref.doc
+    rdoc = refs.doc(rref.index) if a.gaps else None
+    if rdoc is not None and len(rdoc.tokens) != len(rref.tokens):  # pragma: no cover - data changed under the cache
+        rdoc = None
     first, last = idx[a.first], idx[a.last]
-    first_line, last_line = doc.lines[first], doc.lines[last]
+    first_line, last_line = doc.line(first), doc.line(last)
     quote = doc.text.split("\n")[first_line - 1].strip()[:120]
 
     differences: list[Difference] = []
     in_gap: set[int] = set()
     for g0, g1, fl, fr in a.gaps:
-        missing = _collapse(rdoc.text[rdoc.starts[g0] : rdoc.ends[g1]], 200)
+        missing = _collapse(
+            rdoc.text[rdoc.starts[g0] : rdoc.ends[g1]] if rdoc else " ".join(rref.tokens[g0 : g1 + 1]), 200
+        )
         found_text = ""
         if fl is not None and fr is not None and fr > fl:
             found_text = _collapse(doc.text[doc.starts[idx[fl]] : doc.ends[idx[fr - 1]]], 200)
             in_gap.update(idx[k] for k in range(fl, fr))
         anchor = [idx[k] for k in (fl - 1 if fl else None, fr) if k is not None and 0 <= k < len(idx)]
-        lines = [doc.lines[k] for k in anchor] or [first_line]
+        lines = [doc.line(k) for k in anchor] or [first_line]
         differences.append(Difference(min(lines), max(lines), missing, found_text))
     for s, e in small_inserts:
         if all(k in in_gap for k in range(s, e + 1)):
             continue
         differences.append(
-            Difference(doc.lines[s], doc.lines[e], "", _collapse(doc.text[doc.starts[s] : doc.ends[e]], 200))
+            Difference(doc.line(s), doc.line(e), "", _collapse(doc.text[doc.starts[s] : doc.ends[e]], 200))
         )
     differences.sort(key=lambda d: (d.first_line, d.last_line))
 
@@ -697,14 +743,17 @@ def _build(doc: _Doc, a: _Aligned, idx: list[int], notices, small_inserts, insid
     exact = not modified and not inside_extra
     notes = []
     spans = [(d.first_line, d.last_line) for d in differences]
+    variant = f" (known variant {ref.variant})" if ref.variant else ""
+    if ref.variant and not modified:
+        notes.append(f"a known variant of the {ref.spdx_id} text (licensedcode-data rule {ref.variant})")
     if modified:
         notes.append(
-            f"the text differs from the {ref.spdx_id} reference: {len(differences)} passage(s) missing or changed"
+            f"the text differs from the {ref.spdx_id} reference{variant}: {len(differences)} passage(s) missing or changed"
             + (f" (lines {_line_list(spans)})" if spans else "")
         )
     elif differences:
         notes.append(
-            f"{len(differences)} short passage(s) differ from the {ref.spdx_id} reference text "
+            f"{len(differences)} short passage(s) differ from the {ref.spdx_id} reference text{variant} "
             f"(lines {_line_list(spans)}); within tolerance"
         )
 
@@ -725,7 +774,7 @@ def _build(doc: _Doc, a: _Aligned, idx: list[int], notices, small_inserts, insid
             notice = Notice(
                 _line_of(doc, s),
                 _line_of(doc, max(s, e - 1)),
-                _collapse(doc.text[s:e], 300),
+                _collapse(doc.cleaned[s:e] if "<" in doc.text[s:e] or "&" in doc.text[s:e] else doc.text[s:e], 300),
                 scope,
                 version,
             )
@@ -754,12 +803,17 @@ def _build(doc: _Doc, a: _Aligned, idx: list[int], notices, small_inserts, insid
         version_scope=scope,
         notice=notice,
         notes=tuple(notes),
+        variant=ref.variant,
+        category=ref.category,
+        exception=ref.exception,
     )
 
 
 def describe(match: TextMatch) -> str:
     """The evidence detail for a match: "<pct>% of the <id> text, exact" / ", modified: N ..."."""
     detail = f"{_pct(match.coverage)}% of the {match.text_id} text"
+    if match.variant:
+        detail += f" (known variant {match.variant})"
     if match.exact:
         return detail + ", exact"
     if match.modified:

@@ -4,9 +4,10 @@ osi-check never carries copies of license texts: the texts and their SPDX ids co
 which is maintained upstream. Each ScanCode license file is YAML front matter (between `---` lines)
 followed by the license text; the front matter's `spdx_license_key` gives the SPDX id.
 
-The candidate list is small and explicit on purpose: every candidate costs matching time for every
-license file, and a candidate that is close to another (GPL-3.0 / AGPL-3.0, BSD-2 / BSD-3) must be
-tested against its neighbours (tests/detect/test_license_text.py).
+identify() matches against the whole database (osi_check.detect.index). The short list here names the
+licenses whose SPDX ids osi-check's rules and tests rely on: building the index verifies that the
+installed data still maps each ScanCode key to that id, and fails loudly rather than report a wrong id.
+`load(key)` reads one text (tests build their files from it).
 """
 
 from __future__ import annotations
@@ -17,9 +18,9 @@ from functools import cache
 
 import yaml
 
-# ScanCode keys of the licenses osi-check identifies from full texts, with the SPDX id each one must
-# carry in its front matter. A mismatch means the installed licensedcode-data changed under us: fail
-# loudly at load time rather than report a wrong SPDX id.
+# ScanCode keys of licenses osi-check's rules and tests rely on, with the SPDX id each one must carry in
+# its front matter. A mismatch means the installed licensedcode-data changed under us: fail loudly (at
+# load time, and when the index is built) rather than report a wrong SPDX id.
 CANDIDATES: tuple[tuple[str, str], ...] = (
     ("agpl-3.0", "AGPL-3.0-only"),
     ("gpl-2.0", "GPL-2.0-only"),

@@ -152,15 +152,43 @@ def test_mit_with_commons_clause_is_not_plain_mit(tmp_path):
     rider = raw.split("\n---", 1)[1]
     conclusion = read_one(tmp_path, "LICENSE.md", mit_file() + rider).license
     assert conclusion.expression != "MIT"
+    # the Commons Clause is identified (ScanCode models it as an exception) and read WITH the MIT text
+    assert conclusion.expression == "MIT WITH LicenseRef-scancode-commons-clause"
+    assert conclusion.status == "unknown"  # not on the SPDX list: osi-check has no knowledge of its terms
+    assert any("Commons Clause" in u and "not on the SPDX license list" in u for u in conclusion.unknown)
+    text_evidence, clause_evidence = conclusion.evidence
+    assert text_evidence.detail == "100% of the MIT text, exact"
+    assert clause_evidence.detail == "100% of the LicenseRef-scancode-commons-clause text, exact"
+    assert clause_evidence.location.path == "LICENSE.md" and clause_evidence.location.line > 22
+    assert "Commons Clause" in clause_evidence.quote
+    (leaf,) = licensing.leaves(licensing.parse(conclusion.expression))
+    assert leaf.key == "MIT" and leaf.exception.endswith("LicenseRef-scancode-commons-clause")
+
+
+def test_mit_with_an_unknown_rider_is_not_plain_mit(tmp_path):
+    rider = (
+        "\nAdditional condition:\n\nThe Software shall not be used by any company with more than 50 employees, "
+        "and shall not be sold or hosted for third parties without a written agreement with the Licensor.\n"
+    )
+    conclusion = read_one(tmp_path, "LICENSE.md", mit_file() + rider).license
     assert conclusion.expression == f"MIT AND {RIDER_REF}LICENSE.md"
     assert conclusion.status == "unknown"
-    assert any("Licensor" in u for u in conclusion.unknown)
+    assert any("50 employees" in u for u in conclusion.unknown)
     text_evidence, rider_evidence = conclusion.evidence
     assert text_evidence.detail == "100% of the MIT text, exact"
     assert rider_evidence.detail.startswith("additional terms")
     assert rider_evidence.location.path == "LICENSE.md" and rider_evidence.location.line > 22
-    assert "Licensor" in rider_evidence.quote
     assert licensing.leaves(licensing.parse(conclusion.expression))[0].key == "MIT"
+
+
+def test_gpl2_with_the_classpath_exception_is_read_with_with(tmp_path):
+    import importlib.resources
+
+    raw = (importlib.resources.files("licensedcode") / "data" / "licenses" / "classpath-exception-2.0.LICENSE").read_text()
+    exception = raw.split("\n---", 1)[1].split("\n", 1)[1]
+    conclusion = read_one(tmp_path, "COPYING", text("gpl-2.0") + "\n\n" + exception).license
+    assert conclusion.expression == "GPL-2.0-only WITH Classpath-exception-2.0"
+    assert conclusion.unknown == ()
 
 
 def test_modified_gpl3_is_not_clean(tmp_path):

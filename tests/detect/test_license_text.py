@@ -249,22 +249,52 @@ def test_mit_as_html_is_mit():
     assert match.spdx_id == "MIT" and match.exact
 
 
-def test_mit_with_commons_clause_has_additional_terms():
+def test_mit_with_commons_clause_reports_the_rider_as_a_second_text():
+    # The Commons Clause is in the reference database (a ScanCode "exception", category Source-available):
+    # it is identified by name instead of being left as unexplained extra text.
     rider = scancode_text("commons-clause")
     match = must_identify(mit_file() + "\n" + rider)
+    assert match.text_id == "MIT" and match.exact
+    (clause,) = match.others
+    assert clause.spdx_id == "LicenseRef-scancode-commons-clause"
+    assert clause.exception and clause.category == "Source-available"
+    assert clause.first_line > match.last_line
+    assert "Commons Clause" in clause.quote
+    assert any("several license texts" in n for n in match.notes)
+
+
+def test_an_unknown_rider_after_mit_has_additional_terms():
+    rider = (
+        "The Software shall not be used by any company with more than 50 employees, and shall not be sold, "
+        "hosted for third parties or bundled with a commercial product without a written agreement with the "
+        "Licensor, which may charge a fee for such use.\n"
+    )
+    match = must_identify(mit_file() + "\nAdditional condition:\n\n" + rider)
     assert match.text_id == "MIT"
+    assert match.others == ()
     assert match.additional_terms
-    assert match.rider_text and "provided to you by the Licensor" in " ".join(r.snippet for r in match.rider_text)
+    assert match.rider_text and "50 employees" in " ".join(r.snippet for r in match.rider_text)
     assert match.rider_text[0].first_line > match.last_line
 
 
-def test_mit_with_good_not_evil_has_additional_terms():
-    # the JSON license: MIT plus one sentence inside the license body
+def test_the_json_license_is_json_not_mit():
+    # the JSON license is MIT plus "The Software shall be used for Good, not Evil.": the database has it
     match = must_identify("Copyright (c) 2002 JSON.org\n\n" + scancode_text("json"))
-    assert match.text_id == "MIT"
-    assert match.additional_terms
-    assert not match.exact
-    assert any("Good, not Evil" in r.snippet for r in match.rider_text)
+    assert match.spdx_id == "JSON"
+    assert match.exact and not match.additional_terms
+
+
+def test_good_not_evil_inserted_into_mit_has_additional_terms():
+    body = text("mit").replace(
+        "all copies or substantial portions of the Software.",
+        "all copies or substantial portions of the Software.\n\nThe Software shall be used for Good, not Evil.",
+    )
+    match = must_identify("Copyright (c) 2024 Acme CRM\n\n" + body)
+    assert match.spdx_id in ("MIT", "JSON")
+    assert not (match.spdx_id == "MIT" and match.exact)
+    if match.spdx_id == "MIT":
+        assert match.additional_terms
+        assert any("Good, not Evil" in r.snippet for r in match.rider_text)
 
 
 def test_an_inserted_negation_is_never_exact():
@@ -325,5 +355,7 @@ def test_the_result_is_a_frozen_dataclass_with_line_span():
     assert match.first_line >= 1 and match.last_line >= match.first_line
 
 
-def test_references_are_prepared_once():
-    assert license_text._references() is license_text._references()
+def test_the_index_is_loaded_once():
+    from osi_check.detect.index import load_index
+
+    assert load_index() is load_index()
