@@ -509,7 +509,7 @@ MINIFIED = [
     ("public/js/vendor/lodash.min.js", "/**\n * @license\n * Lodash lodash.com/license | Underscore.js 1.8.3 underscorejs.org/LICENSE\n */", ["MIT"], 230_000),
     ("public/js/vendor/bootstrap.bundle.min.js", "/*!\n  * Bootstrap v5.3.2 (https://getbootstrap.com/)\n  * Copyright 2011-2023 The Bootstrap Authors (https://github.com/twbs/bootstrap/graphs/contributors)\n  * Licensed under MIT (https://github.com/twbs/bootstrap/blob/main/LICENSE)\n  */", ["MIT"], 320_000),
     ("public/js/vendor/moment-with-locales.min.js", "//! moment.js\n//! version : 2.29.4\n//! authors : Tim Wood, Iskren Chernev, Moment.js contributors\n//! license : MIT\n//! momentjs.com", ["MIT"], 480_000),
-    ("client/lib/tinymce.min.js", "/**\n * TinyMCE version 6.8.2 (2023-12-11)\n */", [], 410_000),
+    ("client/lib/tinymce.min.js", "/**\n * TinyMCE version 6.8.2 (2023-12-11)\n */", ["MIT"], 410_000),
 ]
 
 
@@ -632,7 +632,7 @@ def generate(root: Path, seed: int, scale: float) -> Tree:
             changelog.append(f"- {rng.choice(VERBS).capitalize()} {rng.choice(NOUNS)} {rng.choice(['in', 'for', 'on'])} "
                              f"{rng.choice(MODULES)} ({rng.choice(['#', 'GH-'])}{rng.randint(100, 9999)})\n")
     changelog.append("\n## 7.0.0\n\n- Updated the license notices in the installer (License Agreement step).\n")
-    t.write("CHANGELOG.md", "".join(changelog))
+    t.write("CHANGELOG.md", "".join(changelog), [], "bait")
     t.write("CONTRIBUTING.md", "# Contributing\n\nFork the repository, create a branch and open a pull request.\n"
             "Run `composer test` before you push. Keep the file headers as they are.\n")
     t.write(".gitignore", "/cache/\n/upload/\n/config_override.php\n/vendor/\n/node_modules/\n")
@@ -916,9 +916,11 @@ def generate(root: Path, seed: int, scale: float) -> Tree:
 
     # ---- minified bundles -------------------------------------------------------------------------------------------------
     for path, banner, ids, size in MINIFIED:
-        # jQuery's and lodash's banners only point at a URL; the truth records the license the URL names.
-        t.write(path, minified(rng, banner, size), ids if ids else None,
-                "minified-banner" if "MIT" in banner else "minified-banner-url")
+        # jQuery's and lodash's banners only point at a URL, TinyMCE's only names the library and version;
+        # the truth records the license the URL names / that version was published under.
+        kind = "minified-banner" if "MIT" in banner else "minified-banner-url" if "/license" in banner.lower() \
+            else "minified-banner-name"
+        t.write(path, minified(rng, banner, size), ids, kind)
 
     # ---- vendored composer packages ------------------------------------------------------------------------------------------
     composer_lock_packages = []
