@@ -46,6 +46,30 @@ class FactUsed:
 
 
 @dataclass(frozen=True)
+class Action:
+    """The concrete step an obligation asks for, so a checklist can be built from findings alone:
+    what to provide, to whom, how, and by when (e.g. "the Corresponding Source of the modified version",
+    "every remote user", "a prominent link to a network download at no charge", "while the service runs")."""
+
+    what: str
+    to_whom: str
+    how: str
+    by_when: str
+
+
+@dataclass(frozen=True)
+class Suppression:
+    """Why a finding no longer counts for the gate. Suppressed findings stay in every report (SARIF
+    suppressions, 'waived' in HTML): a decision is shown, never hidden."""
+
+    kind: str  # waiver | baseline | commercial-license
+    reason: str
+    owner: str = ""
+    expires: str = ""  # ISO date, "" for none
+    source: str = ""  # "path:line" of the policy entry or baseline file that suppresses it
+
+
+@dataclass(frozen=True)
 class Subject:
     """What a finding is about."""
 
@@ -69,9 +93,60 @@ class Finding:
     evidence: tuple[Evidence, ...] = ()
     waiting_rules: tuple[str, ...] = ()  # for needs-info: the rules that cannot decide until the fact is known
     fingerprint: str = ""  # stable across runs: rule + subject identity, never line numbers
+    topic: str = ""  # report grouping: disclosure, attribution, compatibility, fees, commercial, osd, inventory, ...
+    action: Action | None = None  # for obligations: the concrete step
+    suppression: Suppression | None = None  # set when a waiver or baseline covers the finding
 
     def sort_key(self) -> tuple:
         return (-self.severity.rank, self.rule_id, self.subject.key, self.fingerprint)
+
+
+@dataclass(frozen=True)
+class FileChange:
+    """One file compared with the upstream release: what changed, and under which terms it is."""
+
+    path: str
+    status: str  # unchanged | modified | added | deleted | renamed
+    old_path: str | None = None  # for renamed files
+    component_key: str | None = None
+    license: str | None = None  # the file's own license, else its component's
+    whitespace_only: bool = False
+    last_changed: str | None = None  # ISO date from git where available
+
+
+@dataclass(frozen=True)
+class CriterionResult:
+    """One Open Source Definition criterion assessed for one license text."""
+
+    number: int  # 1..10
+    name: str
+    verdict: str  # pass | fail | unclear
+    reason: str = ""
+    clause: str = ""  # the quoted clause for fail/unclear
+    location: str = ""  # "line N" or "offset N" in the assessed text
+
+
+@dataclass(frozen=True)
+class LicenseAssessment:
+    """Does a license meet the Open Source Definition, and on what grounds."""
+
+    license: str  # SPDX id, LicenseRef or the file the text came from
+    verdict: str  # osi-approved | conforms-not-approved | does-not-conform | unclear
+    basis: str  # spdx-list | curated | clause-detectors
+    criteria: tuple[CriterionResult, ...] = ()
+
+
+@dataclass(frozen=True)
+class FeeItem:
+    """One line of a vendor's price list, judged against the licenses of what it charges for."""
+
+    what: str
+    component: str
+    amount: str
+    verdict: str  # allowed | forbidden | review | commercial-license-required
+    reason: str
+    citation: str = ""
+    location: str = ""  # "price-list.yaml:12"
 
 
 @dataclass(frozen=True)
@@ -97,6 +172,9 @@ class Report:
     files_scanned: int
     skipped: tuple[str, ...]
     gate: GateDecision
+    modifications: tuple[FileChange, ...] = ()  # empty when no upstream was given
+    license_assessments: tuple[LicenseAssessment, ...] = ()
+    fees: tuple[FeeItem, ...] = ()
 
     @property
     def partial(self) -> bool:
