@@ -178,6 +178,27 @@ class Deployment:
 
 
 @dataclass(frozen=True)
+class FileChange:
+    """One file compared with the upstream release: what changed, and under which terms it is.
+
+    A whitespace-only change (when the comparison was asked to ignore them) is kept with
+    `whitespace_only` set, so it is shown but does not count as a modification."""
+
+    path: str
+    status: str  # unchanged | modified | added | deleted | renamed
+    old_path: str | None = None  # for renamed files
+    component_key: str | None = None
+    license: str | None = None  # the file's own license, else its component's
+    whitespace_only: bool = False
+    last_changed: str | None = None  # ISO date from git where available
+
+
+    @property
+    def counts_as_modification(self) -> bool:
+        return self.status != "unchanged" and not self.whitespace_only
+
+
+@dataclass(frozen=True)
 class SourceResult:
     """What one source or detector read from one input file."""
 
@@ -197,3 +218,7 @@ class Facts:
     problems: tuple[InputProblem, ...] = ()
     files_scanned: int = 0
     skipped: tuple[str, ...] = field(default=())  # directories deliberately not descended into
+    # The comparison with the upstream release, when one was given: `upstream` names it, `changes`
+    # holds every file that differs (unchanged files are not listed). None: not compared.
+    upstream: str | None = None
+    changes: tuple[FileChange, ...] = ()

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
-from osi_check.facts import Component, Deployment, Evidence, FileLicense, InputProblem
+from osi_check.facts import Component, Deployment, Evidence, FileChange, FileLicense, InputProblem
 
 
 class Severity(str, Enum):
@@ -102,19 +102,6 @@ class Finding:
 
 
 @dataclass(frozen=True)
-class FileChange:
-    """One file compared with the upstream release: what changed, and under which terms it is."""
-
-    path: str
-    status: str  # unchanged | modified | added | deleted | renamed
-    old_path: str | None = None  # for renamed files
-    component_key: str | None = None
-    license: str | None = None  # the file's own license, else its component's
-    whitespace_only: bool = False
-    last_changed: str | None = None  # ISO date from git where available
-
-
-@dataclass(frozen=True)
 class CriterionResult:
     """One Open Source Definition criterion assessed for one license text."""
 
@@ -173,6 +160,7 @@ class Report:
     skipped: tuple[str, ...]
     gate: GateDecision
     modifications: tuple[FileChange, ...] = ()  # empty when no upstream was given
+    upstream: str | None = None  # what the tree was compared with; None: modification status not established
     license_assessments: tuple[LicenseAssessment, ...] = ()
     fees: tuple[FeeItem, ...] = ()
 

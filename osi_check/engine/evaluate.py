@@ -37,11 +37,17 @@ def subjects(facts: Facts, knowledge: Knowledge) -> dict[str, list[SubjectContex
     by_key: dict[str, Component] = {c.key: c for c in facts.components}
     sbom_present = any(set(c.sources) & SBOM_READERS for c in facts.components)
     out: dict[str, list[SubjectContext]] = {"component": [], "file": []}
+    compared = facts.upstream is not None
+    changes_by_component: dict[str, list] = {}
+    for change in facts.changes:
+        if change.component_key is not None:
+            changes_by_component.setdefault(change.component_key, []).append(change)
     for component in facts.components:
         name = f"{component.name}@{component.version}" if component.version else component.name
         subject = Subject("component", component.key, name, str(component.location))
         out["component"].append(
-            SubjectContext(subject, component.license, component, facts.deployment, knowledge, sbom_present)
+            SubjectContext(subject, component.license, component, facts.deployment, knowledge, sbom_present,
+                           changes=tuple(changes_by_component.get(component.key, ())) if compared else None)
         )
     for file in facts.files:
         component = by_key.get(file.component_key)
@@ -49,7 +55,9 @@ def subjects(facts: Facts, knowledge: Knowledge) -> dict[str, list[SubjectContex
             continue
         location = str(file.license.evidence[0].location) if file.license.evidence else file.path
         subject = Subject("file", file.path, file.path, location)
-        out["file"].append(SubjectContext(subject, file.license, component, facts.deployment, knowledge, sbom_present))
+        own_changes = tuple(c for c in changes_by_component.get(component.key, ()) if c.path == file.path)
+        out["file"].append(SubjectContext(subject, file.license, component, facts.deployment, knowledge, sbom_present,
+                                          changes=own_changes if compared else None))
     return out
 
 

@@ -15,7 +15,7 @@ import yaml
 
 from osi_check import licensing, resources
 from osi_check.engine.knowledge import COPYLEFT_LEVELS, Knowledge
-from osi_check.facts import Component, Deployment, LicenseConclusion
+from osi_check.facts import Component, Deployment, FileChange, LicenseConclusion
 from osi_check.model import Subject
 
 FACT_TYPES = ("boolean", "enum", "copyleft", "family")
@@ -41,6 +41,8 @@ class SubjectContext:
     deployment: Deployment
     knowledge: Knowledge
     sbom_present: bool = False  # a vendor SBOM was part of the scanned delivery
+    # The files of this subject that differ from upstream; None when no upstream comparison was made.
+    changes: tuple[FileChange, ...] | None = None
 
 
 # Readers whose components come from an SBOM handed over with the delivery, not from the tree itself.
@@ -154,6 +156,14 @@ class FamilyValue:
         return ", ".join(sorted(names))
 
 
+def component_modified(ctx: SubjectContext) -> bool | None:
+    """Measured beats declared: with an upstream comparison, a component is modified exactly when one
+    of its files counts as changed; without one, the deployment's declaration (or unknown) stands."""
+    if ctx.changes is not None:
+        return any(change.counts_as_modification for change in ctx.changes)
+    return ctx.deployment.modified
+
+
 RESOLVERS: dict[str, Callable[[SubjectContext], object]] = {
     "license.known": license_known,
     "license.osi-approved": license_osi_approved,
@@ -165,7 +175,7 @@ RESOLVERS: dict[str, Callable[[SubjectContext], object]] = {
     "component.role": lambda ctx: ctx.component.role.value,
     "component.scope": lambda ctx: ctx.component.scope.value,
     "component.shipped": lambda ctx: ctx.component.shipped,
-    "component.modified": lambda ctx: ctx.deployment.modified,
+    "component.modified": component_modified,
     "deployment.profile": lambda ctx: ctx.deployment.profile,
     "deployment.distributed": lambda ctx: ctx.deployment.distributed,
     "deployment.network-service": lambda ctx: ctx.deployment.network_service,
