@@ -196,12 +196,12 @@ def _verdict_for(leaf: licensing.Leaf, constraint: Constraint, knowledge: Knowle
 
 def assess(conclusion: LicenseConclusion, component: Component, work: Work, knowledge: Knowledge) -> Assessment:
     """Is the component compatible with every constraint of the work that applies to it?"""
-    if not conclusion.expression:
-        return Assessment(None, ("no license was found",), None)
     constraints = [c for c in work.constraints if c.applies_to(component)]
+    if not conclusion.expression:
+        return Assessment(None if constraints else True, ("no license was found",) if constraints else (), None)
 
     def leaf_result(leaf: licensing.Leaf) -> tuple[bool | None, list[str]]:
-        if leaf.key.startswith(licensing.UNKNOWN_PREFIX):
+        if leaf.key.startswith(licensing.UNKNOWN_PREFIX) and constraints:
             return None, [f"{leaf.key} is not an identified license"]
         result, problems = True, []
         for constraint in constraints:

@@ -104,10 +104,10 @@ def _finding(rule: Rule, ctx: SubjectContext, trace: Trace) -> Finding:
 def evidence_for(rule: Rule, ctx: SubjectContext) -> tuple[Evidence, ...]:
     """The evidence a finding quotes, as the rule asks: the license evidence, the additional terms, or both."""
     found: list[Evidence] = []
-    if "license" in rule.evidence:
-        found.extend(ctx.license.evidence)
-    if "additional-terms" in rule.evidence:
-        for term in ctx.license.additional_terms:
+    for source in rule.evidence:
+        if source == "license":
+            found.extend(ctx.license.evidence)
+        for term in ctx.license.additional_terms if source == "additional-terms" else ():
             section = f"§{term.section} " if term.section else ""
             notices = f"; notices to keep: {', '.join(term.required_notices)}" if term.required_notices else ""
             found.append(Evidence(EvidenceKind.ADDITIONAL_TERMS, term.location, term.text, f"{section}{term.kind}{notices}"))

@@ -81,6 +81,11 @@ def _context(case: dict) -> SubjectContext:
             ),
         )
     spec = case.get("component", {})
+    if "license" in spec:  # the component's own license, when the case is one of its files
+        own = licensing.normalize(spec["license"])
+        component_license = LicenseConclusion(own.expression, (Evidence(EvidenceKind.DECLARED, location, spec["license"]),))
+    else:
+        component_license = conclusion
     sbom = case.get("sbom", "none")
     sources = {"matched": ("composer", "spdx-sbom"), "sbom-only": ("spdx-sbom",)}.get(sbom, ("composer",))
     component = Component(
@@ -90,7 +95,7 @@ def _context(case: dict) -> SubjectContext:
         ecosystem="generic",
         role=Role(spec.get("role", "dependency")),
         scope=Scope(spec.get("scope", "runtime")),
-        license=conclusion,
+        license=component_license,
         location=location,
         root="addons/case",
         sources=sources,

@@ -255,6 +255,8 @@ RESOLVERS: dict[str, Callable[[SubjectContext], object]] = {
     "component.outbound-compatible": outbound_compatible,
     "component.addons-path-copyleft": addons_path_copyleft,
     "component.sbom-status": sbom_status,
+    "subject.own-license": lambda ctx: ctx.subject.type == "component"
+    or ctx.license.expression != ctx.component.license.expression,
     "component.role": lambda ctx: ctx.component.role.value,
     "component.scope": lambda ctx: ctx.component.scope.value,
     "component.shipped": lambda ctx: ctx.component.shipped,
