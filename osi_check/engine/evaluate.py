@@ -107,7 +107,9 @@ def evidence_for(rule: Rule, ctx: SubjectContext) -> tuple[Evidence, ...]:
     for source in rule.evidence:
         if source == "license":
             found.extend(ctx.license.evidence)
-        for term in ctx.license.additional_terms if source == "additional-terms" else ():
+        for term in ctx.license.additional_terms if source in ("additional-terms", "attribution-terms") else ():
+            if source == "attribution-terms" and term.kind != "attribution":
+                continue
             section = f"§{term.section} " if term.section else ""
             notices = f"; notices to keep: {', '.join(term.required_notices)}" if term.required_notices else ""
             found.append(Evidence(EvidenceKind.ADDITIONAL_TERMS, term.location, term.text, f"{section}{term.kind}{notices}"))

@@ -47,6 +47,6 @@ def test_a_rule_whose_cases_never_stay_silent_fails(tmp_path):
 def test_rules_list_shows_the_topics_of_the_new_rules():
     result = run_cli("rules", "list")
     assert result.returncode == 0
-    for rule in ("attribution/section-7b-notices", "commercial/license-required-for-use",
+    for rule in ("attribution/keep-attribution-notices", "commercial/license-required-for-use",
                  "compatibility/incompatible-with-work", "scope/not-shipped"):
         assert rule in result.stdout

@@ -48,7 +48,7 @@ APP = "application:."
 def test_unmodified_agpl_saas_attribution_but_no_source_obligation():
     report = scan("suitecrm-7b", "--deployment", "saas", "--modified", "no")
     assert disclosure_obligations(report) == []
-    attribution = one(report, "attribution/section-7b-notices", APP)
+    attribution = one(report, "attribution/keep-attribution-notices", APP)
     assert (attribution["kind"], attribution["severity"], attribution["topic"]) == ("obligation", "warning", "attribution")
     assert "'Powered by SugarCRM'" in attribution["message"] and "'Supercharged by SuiteCRM'" in attribution["message"]
     assert "Powered by SugarCRM" in attribution["action"]["what"] and "Supercharged by SuiteCRM" in attribution["action"]["what"]
