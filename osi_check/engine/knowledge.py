@@ -82,6 +82,7 @@ class ExceptionFacts:
     linking: bool  # independent modules may link to the covered code under their own terms
     citation: str
     url: str | None
+    rider: str | None = None  # a restriction, not a permission: the license entry whose facts then apply
 
 
 @dataclass(frozen=True)
@@ -90,13 +91,20 @@ class Knowledge:
     source: str
     exceptions: dict = None  # exception id -> ExceptionFacts (treated as read-only)
 
-    def facts_for(self, key: str) -> LicenseFacts | None:
+    def facts_for(self, key: str, exception: str | None = None) -> LicenseFacts | None:
+        """The facts of a license, or of the rider added to it with WITH: any restriction wins."""
+        added = self.exception(exception)
+        if added is not None and added.rider:
+            return self.by_id.get(added.rider)
         return self.by_id.get(key)
 
     def exception(self, key: str | None) -> ExceptionFacts | None:
         return (self.exceptions or {}).get(key) if key else None
 
-    def osi_approved(self, key: str) -> bool | None:
+    def osi_approved(self, key: str, exception: str | None = None) -> bool | None:
+        added = self.exception(exception)
+        if added is not None and added.rider:
+            return False  # a rider restricts what the open-source license grants
         listed = licensing.osi_approved(key)
         if listed is not None:
             return listed
@@ -104,7 +112,7 @@ class Knowledge:
         return facts.osi_approved if facts else None
 
     def copyleft(self, key: str, exception: str | None = None) -> str | None:
-        facts = self.by_id.get(key)
+        facts = self.facts_for(key, exception)
         if facts is None:
             return None
         added = self.exception(exception)
@@ -112,8 +120,8 @@ class Knowledge:
             return "library"  # independent modules may link to it under their own terms
         return facts.copyleft
 
-    def family(self, key: str) -> str | None:
-        facts = self.by_id.get(key)
+    def family(self, key: str, exception: str | None = None) -> str | None:
+        facts = self.facts_for(key, exception)
         return facts.family if facts else None
 
     def families(self) -> frozenset[str]:
@@ -189,10 +197,10 @@ def _license_entry(entry: object, at: str) -> tuple[list[str], LicenseFacts]:
 def _exception_entry(entry: object, at: str) -> ExceptionFacts:
     if not isinstance(entry, dict) or not {"id", "name", "citation"} <= set(entry):
         raise KnowledgeError(f"{at}: expected a mapping with id, name and citation")
-    if not entry.get("combine-with") and not entry.get("linking"):
-        raise KnowledgeError(f"{at}: say what the exception permits (combine-with and/or linking: true)")
+    if not entry.get("combine-with") and not entry.get("linking") and not entry.get("rider"):
+        raise KnowledgeError(f"{at}: say what the exception does (combine-with, linking: true, or rider: <license id>)")
     return ExceptionFacts(entry["id"], entry["name"], tuple(entry.get("combine-with", ())), bool(entry.get("linking")),
-                          entry["citation"], entry.get("url"))
+                          entry["citation"], entry.get("url"), entry.get("rider"))
 
 
 def load_knowledge(path: Path) -> Knowledge:
@@ -214,6 +222,8 @@ def load_knowledge(path: Path) -> Knowledge:
     exceptions: dict[str, ExceptionFacts] = {}
     for index, entry in enumerate(data.get("exceptions") or ()):
         exception = _exception_entry(entry, f"{where}: exceptions[{index}]")
+        if exception.rider and exception.rider not in by_id:
+            raise KnowledgeError(f"{where}: exceptions[{index}].rider: '{exception.rider}' is not a license entry of this file")
         exceptions[exception.id] = exception
     return Knowledge(by_id, where, exceptions)
 

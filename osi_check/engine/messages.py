@@ -82,7 +82,7 @@ def knowledge_text(ctx: SubjectContext, pick: Callable[[LicenseFacts], str | Non
     """One knowledge text per governing license, prefixed with the license when there are several."""
     texts: dict[str, list[str]] = {}
     for leaf in _governing_leaves(ctx):
-        facts = ctx.knowledge.facts_for(leaf.key)
+        facts = ctx.knowledge.facts_for(leaf.key, leaf.exception)
         text = pick(facts) if facts else None
         if text:
             texts.setdefault(text, []).append(leaf.key)

@@ -105,7 +105,7 @@ def license_osi_approved(ctx: SubjectContext) -> bool | None:
     node = _tree(ctx)
     if node is None:
         return None
-    return _fold(node, lambda leaf: ctx.knowledge.osi_approved(leaf.key), kleene_and, kleene_or)
+    return _fold(node, lambda leaf: ctx.knowledge.osi_approved(leaf.key, leaf.exception), kleene_and, kleene_or)
 
 
 def _max_level(values):
@@ -145,7 +145,7 @@ class FamilyValue:
             return None
 
         def leaf_in_family(leaf):
-            known = self.ctx.knowledge.family(leaf.key)
+            known = self.ctx.knowledge.family(leaf.key, leaf.exception)
             return None if known is None else known == family
 
         return _fold(node, leaf_in_family, kleene_or, kleene_and)
@@ -154,7 +154,7 @@ class FamilyValue:
         node = _tree(self.ctx)
         if node is None:
             return "unknown"
-        names = {self.ctx.knowledge.family(leaf.key) or "unknown" for leaf in licensing.leaves(node)}
+        names = {self.ctx.knowledge.family(leaf.key, leaf.exception) or "unknown" for leaf in licensing.leaves(node)}
         return ", ".join(sorted(names))
 
 
@@ -174,7 +174,7 @@ def _knowledge_flag(ctx: SubjectContext, test: Callable[[LicenseFacts], bool]) -
         return None
 
     def leaf_value(leaf):
-        facts = ctx.knowledge.facts_for(leaf.key)
+        facts = ctx.knowledge.facts_for(leaf.key, leaf.exception)
         return None if facts is None else test(facts)
 
     return _fold(node, leaf_value, kleene_or, kleene_and)
@@ -187,7 +187,7 @@ def license_commercial(ctx: SubjectContext) -> str | None:
         return None
 
     def leaf_value(leaf):
-        facts = ctx.knowledge.facts_for(leaf.key)
+        facts = ctx.knowledge.facts_for(leaf.key, leaf.exception)
         if facts is None:
             return None
         return facts.commercial.needed_for if facts.commercial else "none"

@@ -101,6 +101,8 @@ def test_the_shipped_knowledge_file_loads():
     ("LicenseRef-OEEL-1", "AGPL-3.0-only", False, "C17"),
     ("LicenseRef-OPL-1", "LicenseRef-OEEL-1", None, "each vendor"),
     ("EPL-2.0", "GPL-2.0-only", None, "Check dependency"),
+    ("CC0-1.0", "GPL-2.0-only", True, "GPL-compatible"),
+    ("PHP-3.0", "AGPL-3.0-only", None, "no compatibility data"),  # not in the matrix: asked, never assumed
 ])
 def test_pairwise_compatibility(inbound, outbound, expected, because):
     verdict = pair(licensing.Leaf(inbound), licensing.Leaf(outbound), KNOWLEDGE)
