@@ -263,13 +263,32 @@ def _binding_leaves(node, knowledge: Knowledge) -> list[list[licensing.Leaf]]:
     option imposes one (then any of them may be elected)."""
     if isinstance(node, licensing.Leaf):
         level = knowledge.copyleft(node.key, node.exception)
-        return [[node]] if level in ("strong", "network") else []
+        return [_versions(node)] if level in ("strong", "network") else []
     parts = [_binding_leaves(part, knowledge) for part in node.parts]
     if isinstance(node, licensing.AllOf):
         return [c for p in parts for c in p]
     if all(parts):
         return [[leaf for p in parts for c in p for leaf in c]]
     return []
+
+
+def _versions(leaf: licensing.Leaf) -> list[licensing.Leaf]:
+    """The versions a work bound by this license may be distributed under: an -or-later license may be
+    followed at its own version or any later one (GPL-3.0 §14), so AGPL-3.0-only code fits an
+    AGPL-3.0-or-later work."""
+    key = _current_id(leaf.key)
+    if not key.endswith("-or-later"):
+        return [leaf]
+    later = _data()["or-later"].get(key, ())
+    return [leaf, licensing.Leaf(key.removesuffix("-or-later") + "-only", leaf.exception),
+            *(licensing.Leaf(k, leaf.exception) for k in later)]
+
+
+def outbound_constraint(source: str, expression: str) -> Constraint:
+    """The constraint a stated outbound license puts on the work (a choice: any of its options)."""
+    node = licensing.parse(expression)
+    options = tuple(v for leaf in licensing.leaves(node) for v in _versions(leaf))
+    return Constraint(source, None, options, frozenset(_exceptions(node)))
 
 
 def _exceptions(node) -> set[str]:
@@ -284,8 +303,7 @@ def build_work(components, files, knowledge: Knowledge, outbound: str | None = N
             file_exceptions.setdefault(file.component_key, set()).update(_exceptions(licensing.parse(file.license.expression)))
     constraints: list[Constraint] = []
     if outbound:
-        node = licensing.parse(outbound)
-        constraints.append(Constraint("--outbound-license", None, licensing.leaves(node), frozenset(_exceptions(node))))
+        constraints.append(outbound_constraint("--outbound-license", outbound))
     for component in components:
         if not component.shipped or not component.license.expression or component.license.unknown:
             continue

@@ -16,7 +16,7 @@ import yaml
 
 from osi_check import licensing, resources
 from osi_check.deployment import deployment_for
-from osi_check.engine.compatibility import Constraint, Work
+from osi_check.engine.compatibility import Work, outbound_constraint
 from osi_check.engine.conditions import Trace
 from osi_check.engine.knowledge import builtin_knowledge
 from osi_check.engine.rules import TESTS_SUFFIX, Rule, RuleError
@@ -118,9 +118,7 @@ def _work(case: dict) -> Work:
     """The deployed work around the case's component: an outbound license binding it, add-on modules beside it."""
     constraints = ()
     if case.get("outbound"):
-        node = licensing.parse(licensing.normalize(case["outbound"]).expression)
-        exceptions = frozenset(leaf.exception for leaf in licensing.leaves(node) if leaf.exception)
-        constraints = (Constraint("the work's outbound license", None, licensing.leaves(node), exceptions),)
+        constraints = (outbound_constraint("the work's outbound license", licensing.normalize(case["outbound"]).expression),)
     modules = tuple(
         Component(f"pkg:generic/sibling-{i}", f"sibling-{i}", None, "generic", Role.MODULE, Scope.RUNTIME,
                   LicenseConclusion(licensing.normalize(raw).expression), Location("sibling.json", 1),

