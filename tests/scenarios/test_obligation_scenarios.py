@@ -7,11 +7,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import jsonschema
 import pytest
 
-from tests.conftest import run_cli
+from tests.conftest import REPO, run_cli
 
 TREES = Path(__file__).resolve().parent.parent / "fixtures" / "scenarios"
+SCHEMA = json.loads((REPO / "reports" / "schemas" / "report-1.schema.json").read_text("utf-8"))
 
 
 def scan(tree: str, *options: str, expect_exit: int | None = None) -> dict:
@@ -20,6 +22,7 @@ def scan(tree: str, *options: str, expect_exit: int | None = None) -> dict:
     if expect_exit is not None:
         assert result.returncode == expect_exit, result.stderr
     report = json.loads(result.stdout)
+    jsonschema.validate(report, SCHEMA)  # topic, action and the outbound license are part of the report format
     assert report["partial"] is False, report["problems"]
     return report
 
@@ -251,3 +254,10 @@ def test_php_licensed_component_in_an_agpl_crm(tree, flagged):
     assert finding["severity"] == "error"
     assert "PHP-3.01 in a work bound by AGPL-3.0-only (required by acme/agpl-crm" in finding["message"]
     assert "may not be part of a work distributed under AGPL-3.0-only" in finding["message"]
+
+
+def test_an_unrecognised_outbound_license_is_a_usage_error():
+    result = run_cli("scan", str(TREES / "choice-proprietary"), "--deployment", "on-prem-delivery",
+                     "--outbound-license", "Our Own Terms")
+    assert result.returncode == 2
+    assert "--outbound-license: 'Our Own Terms' is not a license osi-check knows" in result.stderr
