@@ -15,10 +15,10 @@ from pathlib import Path
 import click
 
 from osi_check import __version__
-from osi_check.deployment import MODIFIED_CHOICES, PROFILES, deployment_for
+from osi_check.deployment import MODIFIED_CHOICES, PROFILES, deployment_for, outbound_license
 from osi_check.engine.knowledge import KnowledgeError
 from osi_check.engine.rules import RuleError, load_rules
-from osi_check.engine.ruletests import run_rule_tests
+from osi_check.engine.ruletests import coverage_problem, run_rule_tests
 from osi_check.engine.vocabulary import VocabularyError
 from osi_check.formats import FORMATS
 from osi_check.gate import FAIL_LEVELS
@@ -62,6 +62,10 @@ def cli() -> None:
               help="How the CRM is deployed: internal use, SaaS, delivered to a customer, or received as a buyer.")
 @click.option("--modified", type=click.Choice(list(MODIFIED_CHOICES)), default="unknown", show_default=True,
               help="Whether the code was changed from the upstream release. Unknown makes rules that depend on it ask.")
+@click.option("--outbound-license", "outbound_license_option", metavar="EXPRESSION",
+              help="The license the deployed work as a whole is distributed under (an SPDX expression, e.g. "
+                   "'LicenseRef-osi-check-proprietary' or 'AGPL-3.0-only'). Without it, the licenses that bind the "
+                   "work are derived from its components.")
 @click.option("--format", "fmt", type=click.Choice(list(FORMATS)), default="text", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the report here instead of stdout.")
 @click.option("--fail-on", type=click.Choice(FAIL_LEVELS), default="error", show_default=True,
@@ -70,9 +74,13 @@ def cli() -> None:
               help="An extra directory of rules, added to the built-in ones. Repeatable.")
 @click.option("--timestamp", is_flag=True,
               help="Stamp the report with the time (SOURCE_DATE_EPOCH if set). Off by default: reports are reproducible.")
-def scan_command(path, profile, modified, fmt, output, fail_on, rule_dirs, timestamp) -> None:
+def scan_command(path, profile, modified, outbound_license_option, fmt, output, fail_on, rule_dirs, timestamp) -> None:
     """Scan PATH (default: the current directory) and report license findings."""
-    deployment = deployment_for(profile, MODIFIED_CHOICES[modified])
+    try:
+        outbound = outbound_license(outbound_license_option)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+    deployment = deployment_for(profile, MODIFIED_CHOICES[modified], outbound)
     report = scan(path, deployment, extra_rule_dirs=tuple(rule_dirs), fail_on=fail_on,
                   clock=_clock() if timestamp else None)
     _write(FORMATS[fmt](report), output)
@@ -113,11 +121,16 @@ def rules_test(rule_dirs) -> None:
     """Run every rule's test cases (<rule>.tests.yaml). Exit 1 if any fails."""
     failed = total = 0
     for rule in load_rules(tuple(rule_dirs)):
-        for case in run_rule_tests(rule):
+        results = run_rule_tests(rule)
+        for case in results:
             total += 1
             if not case.passed:
                 failed += 1
                 click.echo(f"FAIL {case.rule_id}: {case.name}: expected {case.expected}, got {case.actual}")
+        problem = coverage_problem(rule, results)
+        if problem:
+            failed += 1
+            click.echo(f"FAIL {problem}")
     click.echo(f"{total - failed} passed, {failed} failed")
     sys.exit(EXIT_FINDINGS if failed else EXIT_CLEAN)
 
