@@ -988,6 +988,12 @@ def parse(expression: str) -> Node:
     return _convert(_licensing().parse(expression, validate=False, simple=False), unknown, [])
 
 
+def library_expression(expression: str):
+    """A license-expression object for a normalised expression, for libraries that take one (spdx-tools
+    writes SBOMs from them). Nothing else in osi-check should hold these objects."""
+    return _licensing().parse(expression, validate=False)
+
+
 def render(node: Node, *, top: bool = True) -> str:
     """Render a tree back to an SPDX expression string, with parentheses only where needed."""
     if isinstance(node, Leaf):
