@@ -18,3 +18,6 @@ FORMATS: dict[str, Callable[[Report], str]] = {
     "notice": notice.render,
     "markdown": markdown.render,
 }
+
+# Modules of this package that are not formats: shared views and lookups the formats use.
+HELPER_MODULES = frozenset({"summary", "license_texts", "outputs"})

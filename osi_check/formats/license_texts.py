@@ -111,12 +111,24 @@ def _data_version() -> str:
     return data_version()
 
 
+def _tree(expression: str | None) -> licensing.Node | None:
+    """The expression's tree; None for none, or for a string that is not an SPDX expression (a hand-built
+    or tampered report): reports then show the string as it is and call its category Unknown."""
+    if not expression:
+        return None
+    try:
+        return licensing.parse_as_written(expression)
+    except licensing.ExpressionError:
+        return None
+
+
 def leaf_ids(expression: str | None) -> tuple[str, ...]:
     """Every license and exception id of an expression, in order of appearance, each once."""
-    if not expression:
+    tree = _tree(expression)
+    if tree is None:
         return ()
     ids: list[str] = []
-    for leaf in licensing.leaves(licensing.parse(expression)):
+    for leaf in licensing.leaves(tree):
         for key in (leaf.key, leaf.exception):
             if key and key not in ids:
                 ids.append(key)
@@ -146,4 +158,5 @@ def category(expression: str | None) -> str:
     """The chart category of a concluded expression: 'None found' when there is none."""
     if not expression:
         return "None found"
-    return _node_category(licensing.parse(expression))
+    tree = _tree(expression)
+    return "Unknown" if tree is None else _node_category(tree)

@@ -51,7 +51,7 @@ def _slug(text: str) -> str:
 
 
 def _expression(text: str | None):
-    if not text:
+    if not text or not license_texts.leaf_ids(text):  # none, or not an SPDX expression
         return SpdxNoAssertion()
     return licensing.library_expression(text)
 
