@@ -155,7 +155,7 @@ def render(report: Report) -> str:
     script, style = _asset("report.js"), _asset("report.css")
     topics, finding_rows = _finding_groups(report)
     texts, without_text = _license_texts(report)
-    counts = report.count_by_severity()
+    counts = summary.counts(report)
     return _environment().get_template("report.html.j2").render(
         report=report,
         csp=content_security_policy(script, style),

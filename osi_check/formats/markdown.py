@@ -38,13 +38,12 @@ def _more(total: int) -> list[str]:
 
 
 def render(report: Report) -> str:
-    counts = report.count_by_severity()
-    waived = sum(1 for f in report.findings if f.suppression is not None)
+    counts = summary.counts(report)
     out = [f"### osi-check: {summary.verdict(report)}", "",
            f"**{md(report.target)}** · deployment {summary.deployment_text(report)} · "
            f"{len(report.components)} components · {report.files_scanned} files", "",
            "| error | warning | note | waived |", "|---:|---:|---:|---:|",
-           f"| {counts['error']} | {counts['warning']} | {counts['note']} | {waived} |", ""]
+           f"| {counts['error']} | {counts['warning']} | {counts['note']} | {counts['waived']} |", ""]
     if report.partial:
         out += [f"> **Partial scan:** {len(report.problems)} input(s) could not be read:", ">"]
         out += [f"> - {md(str(p))}" for p in report.problems[:MAX_ITEMS]] + [""]

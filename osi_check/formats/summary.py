@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from osi_check.facts import Component
 from osi_check.formats import license_texts
-from osi_check.model import Action, Finding, FindingKind, Report
+from osi_check.model import Action, Finding, FindingKind, Report, Severity
 
 # Topics in the order a reader needs them; topics not listed follow in alphabetical order.
 TOPIC_ORDER: tuple[str, ...] = (
@@ -37,18 +37,26 @@ TOPIC_TITLES: dict[str, str] = {
 DECISION_KINDS = frozenset({FindingKind.NEEDS_INFO, FindingKind.RISK, FindingKind.VIOLATION})
 
 
+def counts(report: Report) -> dict[str, int]:
+    """Findings per severity that still count (waived findings are counted apart, as 'waived')."""
+    out = {s.value: 0 for s in Severity}
+    for finding in active(report.findings):
+        out[finding.severity.value] += 1
+    out["waived"] = len(report.findings) - sum(out.values())
+    return out
+
+
 def verdict(report: Report) -> str:
-    counts = report.count_by_severity()
+    counts_ = counts(report)
     if report.gate.fail_on == "never":
         head = "REPORT"
     else:
         head = "FAIL" if report.gate.failed else "PASS"
-    parts = [f"{counts['error']} error(s), {counts['warning']} warning(s), {counts['note']} note(s)"]
+    parts = [f"{counts_['error']} error(s), {counts_['warning']} warning(s), {counts_['note']} note(s)"]
     if report.gate.fail_on != "never":
         parts.append(f"{report.gate.counted} at or above --fail-on {report.gate.fail_on}")
-    waived = sum(1 for f in report.findings if f.suppression is not None)
-    if waived:
-        parts.append(f"{waived} waived")
+    if counts_["waived"]:
+        parts.append(f"{counts_['waived']} waived")
     if report.partial:
         parts.append(f"PARTIAL SCAN: {len(report.problems)} input(s) could not be read")
     return f"{head}: " + "; ".join(parts)
