@@ -104,6 +104,25 @@ def _finding_row(finding: Finding) -> list:
     ]
 
 
+def interned(rows: list[list]) -> dict:
+    """Rows whose strings are replaced by their index in one table of distinct strings: subjects, places,
+    evidence quotes and details repeat across thousands of findings and are stored once. Rows hold only
+    strings, lists and nulls, so every number in them is an index."""
+    table: dict[str, int] = {}
+
+    def encode(value):
+        if isinstance(value, str):
+            return table.setdefault(value, len(table))
+        if isinstance(value, list):
+            return [encode(item) for item in value]
+        if value is None:
+            return None
+        raise TypeError(f"finding rows hold strings, lists and nulls, not {type(value).__name__}")
+
+    encoded = [encode(row) for row in rows]
+    return {"strings": list(table), "rows": encoded}
+
+
 def _finding_groups(report: Report) -> tuple[list[dict], list[list]]:
     """Findings grouped by topic, then rule; the rows go to JSON, the groups (with the rule's
     explanation, said once) to the template, each naming its slice of the rows."""
@@ -170,7 +189,7 @@ def render(report: Report) -> str:
         disclosure=summary.disclosure(report),
         chart=_chart(report.components),
         inventory=json_block({"rows": _inventory_rows(report)}),
-        findings_json=json_block(finding_rows),
+        findings_json=json_block(interned(finding_rows)),
         topics=topics,
         texts=texts,
         without_text=without_text,

@@ -98,7 +98,11 @@ def test_inventory_and_findings_data_carry_every_component_and_finding(example):
     rows = data["inventory-data"]["rows"]
     assert [r[0] for r in rows] == [c.name for c in example.components]
     assert {r[6] for r in rows} >= {"Permissive", "Copyleft", "Commercial", "Unknown"}
-    assert len(data["findings-data"]) == len(example.findings)
+    findings = data["findings-data"]
+    assert len(findings["rows"]) == len(example.findings)
+    decoded = [findings["strings"][i] for i in findings["rows"][0][:4]]
+    first = sorted(example.findings, key=lambda f: (f.topic, f.rule_id, f.sort_key()))[0]
+    assert decoded == [first.severity.value, first.subject.name, first.subject.location, first.message]
     groups = [t for t, a in page.tags if t == "details" and "data-start" in a]
     assert groups
 

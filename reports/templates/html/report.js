@@ -102,7 +102,15 @@
   }
 
   /* ---- findings: each rule's group is drawn when it is first opened ---- */
-  var findings = readData("findings-data") || [];
+  var findingData = readData("findings-data") || { strings: [], rows: [] };
+  var strings = findingData.strings;
+
+  /* Rows store each distinct string once, in `strings`; every number in a row is an index into it. */
+  function decode(value) {
+    if (typeof value === "number") { return strings[value]; }
+    if (Array.isArray(value)) { return value.map(decode); }
+    return value;
+  }
 
   function renderFinding(f) {
     var severity = f[0], subject = f[1], location = f[2], message = f[3], evidence = f[4], facts = f[5],
@@ -155,7 +163,7 @@
     var fragment = document.createDocumentFragment();
     var end = Number(details.getAttribute("data-end"));
     for (var i = Number(details.getAttribute("data-start")); i < end; i++) {
-      fragment.appendChild(renderFinding(findings[i]));
+      fragment.appendChild(renderFinding(decode(findingData.rows[i])));
     }
     list.appendChild(fragment);
   }
