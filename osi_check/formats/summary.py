@@ -143,9 +143,33 @@ def checklist(report: Report) -> list[ChecklistTopic]:
     ]
 
 
-def disclosure(report: Report) -> list[Finding]:
+@dataclass(frozen=True)
+class DisclosureGroup:
+    """Source-disclosure findings that ask the same thing (same rule, action, status): one row for
+    every component it covers, however many there are."""
+
+    rule_id: str
+    title: str
+    status: str  # obligation | needs information | waived (<kind>) | ...
+    action: Action | None
+    message: str  # the first finding's message, for groups without an action
+    findings: tuple[Finding, ...]
+
+
+def _status(finding: Finding) -> str:
+    if finding.suppression is not None:
+        return f"waived ({finding.suppression.kind})"
+    return "needs information" if finding.kind is FindingKind.NEEDS_INFO else finding.kind.value
+
+
+def disclosure(report: Report) -> list[DisclosureGroup]:
     """Source-disclosure obligations and the questions that decide them."""
-    return [f for f in sorted(report.findings, key=Finding.sort_key) if f.topic == "disclosure"]
+    groups: dict[tuple, list[Finding]] = {}
+    for finding in sorted(report.findings, key=Finding.sort_key):
+        if finding.topic == "disclosure":
+            groups.setdefault((finding.rule_id, finding.action, _status(finding)), []).append(finding)
+    return [DisclosureGroup(rule_id, items[0].title, status, action, items[0].message, tuple(items))
+            for (rule_id, action, status), items in groups.items()]
 
 
 def category_counts(components: tuple[Component, ...]) -> list[tuple[str, int]]:

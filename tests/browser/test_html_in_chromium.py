@@ -13,6 +13,10 @@ from tests.browser.conftest import ARTIFACTS
 from tests.formats.conftest import PAYLOAD, SCRIPT_PAYLOAD
 
 
+def _wait_for_findings(page, count: int) -> None:
+    page.wait_for_function(f"document.querySelectorAll('ol.finding-list > li').length === {count}", timeout=20_000)
+
+
 def _rows(page) -> list[list[str]]:
     return page.eval_on_selector_all(
         "#inventory-body tr", "rows => rows.map(r => Array.from(r.cells, c => c.textContent))")
@@ -73,9 +77,9 @@ def test_findings_are_drawn_when_opened(example, example_page):
     page = example_page.page
     assert page.locator("ol.finding-list > li").count() == 0
     page.click("details.finding-group >> nth=0 >> summary")
-    assert page.locator("details.finding-group >> nth=0 >> ol.finding-list > li").count() >= 1
+    page.wait_for_selector("details.finding-group >> nth=0 >> ol.finding-list > li")
     page.click("#expand-all")
-    assert page.locator("ol.finding-list > li").count() == len(example.findings)
+    _wait_for_findings(page, len(example.findings))
     assert "needs information" in page.text_content("ol.finding-list")
 
 
@@ -100,6 +104,7 @@ def test_hostile_content_is_never_executed(hostile, tmp_path, open_page):
     watched = open_page(path)
     page = watched.page
     page.click("#expand-all")  # draws every finding and every inventory row
+    _wait_for_findings(page, len(hostile.findings))
     assert page.evaluate("typeof window.__osiPwned") == "undefined"
     assert page.locator("#inventory-body img, #findings img, #inventory-body svg, #findings svg").count() == 0
     assert page.locator("script").count() == 3  # the two data blocks and the report's own script
@@ -127,3 +132,18 @@ def test_five_thousand_components_stay_usable(tmp_path, open_page):
     page.click("#inventory-more")
     assert page.locator("#inventory-body tr").count() == 5000
     assert watched.console_errors() == []
+
+
+def test_a_large_report_carries_its_findings_compressed(tmp_path, open_page):
+    report = large_report(components=500, findings=6000)
+    path = tmp_path / "compressed.html"
+    path.write_text(html.render(report), "utf-8")
+    watched = open_page(path)
+    page = watched.page
+    assert page.get_attribute("#findings-data", "data-encoding") == "gzip-base64"
+    page.wait_for_function("document.documentElement.getAttribute('data-findings') === 'ready'")
+    page.click("#expand-all")
+    _wait_for_findings(page, len(report.findings))
+    messages = set(page.eval_on_selector_all("p.finding-message", "ps => ps.map(p => p.textContent)"))
+    assert messages == {f.message for f in report.findings}
+    assert watched.console_errors() == [] and watched.outside_requests() == []

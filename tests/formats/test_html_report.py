@@ -168,3 +168,13 @@ def test_an_expression_that_is_not_spdx_does_not_break_the_report(example):
                                  license=dataclasses.replace(example.components[0].license, expression="MIT AND ("))
     text = html.render(dataclasses.replace(example, components=(broken,) + example.components[1:]))
     assert "MIT AND (" in text
+
+
+def test_large_findings_data_is_compressed_and_round_trips():
+    import gzip
+
+    data = {"strings": ["x" * 600_000, "y" * 600_000], "rows": [[0, 1]]}
+    block, encoding = html.findings_block(data)
+    assert encoding == "gzip-base64"
+    assert json.loads(gzip.decompress(base64.b64decode(str(block)))) == data
+    assert html.findings_block({"strings": ["a"], "rows": [[0]]}) == ('{"strings":["a"],"rows":[[0]]}', "json")

@@ -102,12 +102,44 @@
   }
 
   /* ---- findings: each rule's group is drawn when it is first opened ---- */
-  var findingData = readData("findings-data") || { strings: [], rows: [] };
-  var strings = findingData.strings;
+  /* The findings block is plain JSON, or for a large report gzip in base64 (data-encoding), which
+     DecompressionStream reads. Either way it is data: rows store each distinct string once, in
+     `strings`, and every number in a row is an index into it. */
+  var findingsBlock = document.getElementById("findings-data");
+  var findingData = null;
+  var findingsLoading = null;
 
-  /* Rows store each distinct string once, in `strings`; every number in a row is an index into it. */
+  function loadFindings() {
+    if (findingsLoading) { return findingsLoading; }
+    if (!findingsBlock) {
+      findingData = { strings: [], rows: [] };
+      findingsLoading = Promise.resolve();
+    } else if (findingsBlock.getAttribute("data-encoding") === "gzip-base64") {
+      if (typeof DecompressionStream === "undefined") {
+        findingsLoading = Promise.reject(new Error("this browser cannot read the compressed findings; use the JSON report"));
+      } else {
+        var binary = atob(findingsBlock.textContent.trim());
+        var bytes = new Uint8Array(binary.length);
+        for (var b = 0; b < binary.length; b++) { bytes[b] = binary.charCodeAt(b); }
+        var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+        findingsLoading = new Response(stream).text().then(function (text) { findingData = JSON.parse(text); });
+      }
+    } else {
+      findingData = JSON.parse(findingsBlock.textContent);
+      findingsLoading = Promise.resolve();
+    }
+    findingsLoading.then(function () { document.documentElement.setAttribute("data-findings", "ready"); },
+      function (error) {
+        document.documentElement.setAttribute("data-findings", "failed");
+        Array.prototype.forEach.call(document.querySelectorAll("ol.finding-list"), function (list) {
+          list.replaceChildren(make("li", "", error.message));
+        });
+      });
+    return findingsLoading;
+  }
+
   function decode(value) {
-    if (typeof value === "number") { return strings[value]; }
+    if (typeof value === "number") { return findingData.strings[value]; }
     if (Array.isArray(value)) { return value.map(decode); }
     return value;
   }
@@ -156,7 +188,7 @@
     return li;
   }
 
-  function fillGroup(details) {
+  function drawGroup(details) {
     if (details.getAttribute("data-drawn")) { return; }
     details.setAttribute("data-drawn", "1");
     var list = details.querySelector("ol.finding-list");
@@ -168,19 +200,28 @@
     list.appendChild(fragment);
   }
 
+  function fillGroup(details) {
+    loadFindings().then(function () { drawGroup(details); });
+  }
+
   var groups = document.querySelectorAll("details.finding-group");
   Array.prototype.forEach.call(groups, function (details) {
     details.addEventListener("toggle", function () { if (details.open) { fillGroup(details); } });
   });
 
   function expandAll() {
-    Array.prototype.forEach.call(groups, function (details) { fillGroup(details); details.open = true; });
+    Array.prototype.forEach.call(groups, function (details) { details.open = true; });
     Array.prototype.forEach.call(document.querySelectorAll("details.license-text"), function (d) { d.open = true; });
     if (state.limit !== Infinity) { state.limit = Infinity; renderInventory(); }
+    if (findingData !== null) {  /* printing cannot wait: draw now what is loaded (it is, by then) */
+      Array.prototype.forEach.call(groups, drawGroup);
+    }
   }
 
   var expandButton = document.getElementById("expand-all");
   if (expandButton) { expandButton.addEventListener("click", expandAll); }
   window.addEventListener("beforeprint", expandAll);
   performance.mark("osi-check-ready");
+  /* Read the findings once the first screen is up, so they are ready before anyone prints. */
+  window.setTimeout(loadFindings, 0);
 }());
