@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from bench import chromium
+from osi_check.formats import html
 from tests.conftest import REPO
 from tests.formats.conftest import example, hostile  # noqa: F401 - the same reports, as fixtures here too
 
@@ -51,10 +52,13 @@ class Watched:
 
 
 @pytest.fixture
-def open_page(browser):
+def open_report(browser, tmp_path):
+    """Render a Report to HTML in a file and open it in a watched page."""
     opened: list[Watched] = []
 
-    def open_(path: Path) -> Watched:
+    def open_(report, name: str = "report") -> Watched:
+        path = tmp_path / f"{name}.html"
+        path.write_text(html.render(report), "utf-8")
         watched = Watched(browser, path)
         opened.append(watched)
         return watched

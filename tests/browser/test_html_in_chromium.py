@@ -8,7 +8,6 @@ import re
 import pytest
 
 from bench.make_large_report import large_report
-from osi_check.formats import html
 from tests.browser.conftest import ARTIFACTS
 from tests.formats.conftest import PAYLOAD, SCRIPT_PAYLOAD
 
@@ -23,10 +22,8 @@ def _rows(page) -> list[list[str]]:
 
 
 @pytest.fixture
-def example_page(example, tmp_path, open_page):
-    path = tmp_path / "report.html"
-    path.write_text(html.render(example), "utf-8")
-    return open_page(path)
+def example_page(example, open_report):
+    return open_report(example)
 
 
 def test_loads_without_console_errors_or_network_requests(example_page):
@@ -98,10 +95,8 @@ def test_prints_to_an_a4_pdf(example_page):
     assert media_box and abs(float(media_box.group(1)) - 595.9) < 2 and abs(float(media_box.group(2)) - 842.9) < 2
 
 
-def test_hostile_content_is_never_executed(hostile, tmp_path, open_page):
-    path = tmp_path / "hostile.html"
-    path.write_text(html.render(hostile), "utf-8")
-    watched = open_page(path)
+def test_hostile_content_is_never_executed(hostile, open_report):
+    watched = open_report(hostile, "hostile")
     page = watched.page
     page.click("#expand-all")  # draws every finding and every inventory row
     _wait_for_findings(page, len(hostile.findings))
@@ -117,11 +112,9 @@ def test_hostile_content_is_never_executed(hostile, tmp_path, open_page):
     assert watched.console_errors() == []
 
 
-def test_five_thousand_components_stay_usable(tmp_path, open_page):
+def test_five_thousand_components_stay_usable(open_report):
     report = large_report(components=5000, findings=2000)
-    path = tmp_path / "large.html"
-    path.write_text(html.render(report), "utf-8")
-    watched = open_page(path)
+    watched = open_report(report, "large")
     page = watched.page
     assert page.locator("#inventory-body tr").count() == 250  # a first page, not 5,000 rows at once
     assert page.text_content("#inventory-status") == "Showing 250 of 5000 matching components (5000 in all)"
@@ -134,11 +127,9 @@ def test_five_thousand_components_stay_usable(tmp_path, open_page):
     assert watched.console_errors() == []
 
 
-def test_a_large_report_carries_its_findings_compressed(tmp_path, open_page):
+def test_a_large_report_carries_its_findings_compressed(open_report):
     report = large_report(components=500, findings=6000)
-    path = tmp_path / "compressed.html"
-    path.write_text(html.render(report), "utf-8")
-    watched = open_page(path)
+    watched = open_report(report, "compressed")
     page = watched.page
     assert page.get_attribute("#findings-data", "data-encoding") == "gzip-base64"
     page.wait_for_function("document.documentElement.getAttribute('data-findings') === 'ready'")
