@@ -178,3 +178,14 @@ def test_large_findings_data_is_compressed_and_round_trips():
     assert encoding == "gzip-base64"
     assert json.loads(gzip.decompress(base64.b64decode(str(block)))) == data
     assert html.findings_block({"strings": ["a"], "rows": [[0]]}) == ('{"strings":["a"],"rows":[[0]]}', "json")
+
+
+def test_headings_never_skip_a_level_and_controls_are_labelled(full):
+    page = _parse(html.render(full))
+    levels = [int(t[1]) for t, _ in page.tags if re.fullmatch(r"h[1-6]", t)]
+    assert levels[0] == 1 and levels.count(1) == 1
+    assert all(b - a <= 1 for a, b in zip(levels, levels[1:])), levels
+    ids = {a["id"] for _, a in page.tags if "id" in a}
+    labelled = {a["for"] for t, a in page.tags if t == "label"}
+    assert {a["id"] for t, a in page.tags if t in ("input", "select")} <= labelled <= ids
+    assert ("html", {"lang": "en"}) in page.tags

@@ -74,3 +74,12 @@ def test_markdown_stays_within_a_pull_request_comment(example):
     text = markdown.render(dataclasses.replace(example, findings=many))
     assert len(text) <= markdown.LIMIT
     assert "and 385 more" in text
+
+
+def test_terminal_report_shows_actions_and_waivers(full):
+    from osi_check.formats import text
+
+    out = text.render(full)
+    assert "to do: the Corresponding Source of the modified version; to every user who interacts" in out
+    assert "WAIVED (waiver, until 2027-06-30): the module is published on the vendor's site" in out
+    assert out.startswith("REPORT: 0 error(s), 3 warning(s), 0 note(s); 2 waived")  # the error is waived
