@@ -88,6 +88,15 @@ def findings_block(data: dict) -> tuple[Markup, str]:
     return Markup(base64.b64encode(packed).decode("ascii")), "gzip-base64"
 
 
+def _status(component: Component) -> str:
+    """known / unknown / none, 'unsure' for a plausible mapping, and the raw strings not identified."""
+    conclusion = component.license
+    text = conclusion.status + ("" if conclusion.confident else ", unsure")
+    if conclusion.unknown:
+        text += ": declared as " + "; ".join(conclusion.unknown)
+    return text
+
+
 def _inventory_rows(report: Report) -> list[list]:
     findings_per_subject: dict[str, int] = {}
     for finding in report.findings:
@@ -97,7 +106,7 @@ def _inventory_rows(report: Report) -> list[list]:
         rows.append([
             c.name, c.version or "", c.ecosystem, c.role.value, c.scope.value,
             c.license.expression or "(none found)", license_texts.category(c.license.expression),
-            c.license.status + ("" if c.license.confident else ", unsure"), str(c.location),
+            _status(c), str(c.location),
             findings_per_subject.get(c.key, 0),
         ])
     return rows

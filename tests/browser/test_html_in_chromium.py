@@ -104,7 +104,9 @@ def test_hostile_content_is_never_executed(hostile, open_report):
     assert page.locator("#inventory-body img, #findings img, #inventory-body svg, #findings svg").count() == 0
     assert page.locator("script").count() == 3  # the two data blocks and the report's own script
     cells = page.eval_on_selector_all("#inventory-body th", "cells => cells.map(c => c.textContent)")
-    assert any(cell.endswith(PAYLOAD) for cell in cells)
+    assert any(cell.endswith(PAYLOAD) for cell in cells)  # a package name
+    statuses = [row[7] for row in _rows(page)]
+    assert f"unknown: declared as {PAYLOAD}" in statuses  # a license string as declared
     assert SCRIPT_PAYLOAD in page.text_content("#findings")
     assert PAYLOAD in page.text_content("h1")
     # an executed <img src=x> would have asked for x; a CSP violation would have been logged
