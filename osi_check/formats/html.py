@@ -69,22 +69,29 @@ def content_security_policy(script: str, style: str) -> str:
             "base-uri 'none'; form-action 'none'")
 
 
-def json_block(data: object) -> Markup:
-    """JSON that is safe inside <script type="application/json">: no '<', '>' or '&' survives, so no
+def _safe_json(text: str) -> Markup:
+    """JSON text made safe inside <script type="application/json">: no '<', '>' or '&' survives, so no
     string from the tree can close the block or open a comment."""
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     text = text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
     return Markup(text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+
+
+def _dumps(data: object) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def json_block(data: object) -> Markup:
+    return _safe_json(_dumps(data))
 
 
 def findings_block(data: dict) -> tuple[Markup, str]:
     """The findings data and its encoding: plain JSON, or above `COMPRESS_ABOVE` characters gzip in
     base64 (20,000 findings are ~7 MB of JSON and ~0.7 MB compressed; the page decompresses them with
     the browser's DecompressionStream). mtime=0 keeps the bytes reproducible."""
-    text = json_block(data)
+    text = _dumps(data)
     if len(text) <= COMPRESS_ABOVE:
-        return text, "json"
-    packed = gzip.compress(json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), mtime=0)
+        return _safe_json(text), "json"
+    packed = gzip.compress(text.encode("utf-8"), compresslevel=6, mtime=0)
     return Markup(base64.b64encode(packed).decode("ascii")), "gzip-base64"
 
 
