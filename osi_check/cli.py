@@ -21,6 +21,7 @@ from osi_check.engine.rules import RuleError, load_rules
 from osi_check.engine.ruletests import coverage_problem, run_rule_tests
 from osi_check.engine.vocabulary import VocabularyError
 from osi_check.formats import FORMATS
+from osi_check.formats.outputs import OutputSpecError, parse_outputs
 from osi_check.gate import FAIL_LEVELS
 from osi_check.pipeline import ScanError, scan
 
@@ -66,26 +67,32 @@ def cli() -> None:
               help="The license the deployed work as a whole is distributed under (an SPDX expression, e.g. "
                    "'LicenseRef-osi-check-proprietary' or 'AGPL-3.0-only'). Without it, the licenses that bind the "
                    "work are derived from its components.")
-@click.option("--format", "fmt", type=click.Choice(list(FORMATS)), default="text", show_default=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the report here instead of stdout.")
+@click.option("--format", "formats", multiple=True, metavar="NAME[=FILE]",
+              help=f"Report format ({', '.join(FORMATS)}; default text). Repeatable: NAME=FILE writes that "
+                   "report to FILE, so one scan gives every report. A format without FILE goes to -o or stdout.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the report that has no =FILE here instead of stdout.")
 @click.option("--fail-on", type=click.Choice(FAIL_LEVELS), default="error", show_default=True,
               help="Exit 1 when a finding has at least this severity.")
 @click.option("--rules", "rule_dirs", multiple=True, type=click.Path(exists=True, file_okay=False, path_type=Path),
               help="An extra directory of rules, added to the built-in ones. Repeatable.")
 @click.option("--timestamp", is_flag=True,
               help="Stamp the report with the time (SOURCE_DATE_EPOCH if set). Off by default: reports are reproducible.")
-def scan_command(path, profile, modified, outbound_license_option, fmt, output, fail_on, rule_dirs, timestamp) -> None:
+def scan_command(path, profile, modified, outbound_license_option, formats, output, fail_on, rule_dirs,
+                 timestamp) -> None:
     """Scan PATH (default: the current directory) and report license findings."""
     try:
         outbound = outbound_license(outbound_license_option)
-    except ValueError as exc:
+        outputs = parse_outputs(tuple(formats), output)
+    except (ValueError, OutputSpecError) as exc:
         raise click.UsageError(str(exc)) from None
     deployment = deployment_for(profile, MODIFIED_CHOICES[modified], outbound)
     report = scan(path, deployment, extra_rule_dirs=tuple(rule_dirs), fail_on=fail_on,
                   clock=_clock() if timestamp else None)
-    _write(FORMATS[fmt](report), output)
-    if output is not None and fmt != "text":
-        click.echo(f"osi-check: {'FAIL' if report.gate.failed else 'PASS'}; report written to {output}", err=True)
+    for out in outputs:
+        _write(FORMATS[out.format](report), out.path)
+        if out.path is not None and out.format != "text":
+            click.echo(f"osi-check: {'FAIL' if report.gate.failed else 'PASS'}; {out.format} report written to {out.path}", err=True)
     sys.exit(EXIT_FINDINGS if report.gate.failed else EXIT_CLEAN)
 
 
