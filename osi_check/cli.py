@@ -70,11 +70,17 @@ def cli() -> None:
               help="An extra directory of rules, added to the built-in ones. Repeatable.")
 @click.option("--timestamp", is_flag=True,
               help="Stamp the report with the time (SOURCE_DATE_EPOCH if set). Off by default: reports are reproducible.")
-def scan_command(path, profile, modified, fmt, output, fail_on, rule_dirs, timestamp) -> None:
+@click.option("--upstream", metavar="REF|DIR|ARCHIVE",
+              help="The pristine upstream release to compare with: a tag or commit of PATH's git repository, a "
+                   "directory, or a .tar.gz/.tgz/.tar/.zip. Decides per component whether it was modified.")
+@click.option("--ignore-whitespace", is_flag=True,
+              help="With --upstream: changes of line endings and whitespace only do not count as modifications.")
+def scan_command(path, profile, modified, fmt, output, fail_on, rule_dirs, timestamp, upstream,
+                 ignore_whitespace) -> None:
     """Scan PATH (default: the current directory) and report license findings."""
     deployment = deployment_for(profile, MODIFIED_CHOICES[modified])
     report = scan(path, deployment, extra_rule_dirs=tuple(rule_dirs), fail_on=fail_on,
-                  clock=_clock() if timestamp else None)
+                  clock=_clock() if timestamp else None, upstream=upstream, ignore_whitespace=ignore_whitespace)
     _write(FORMATS[fmt](report), output)
     if output is not None and fmt != "text":
         click.echo(f"osi-check: {'FAIL' if report.gate.failed else 'PASS'}; report written to {output}", err=True)

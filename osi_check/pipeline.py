@@ -19,6 +19,7 @@ from osi_check.engine.knowledge import builtin_knowledge
 from osi_check.engine.rules import Rule, load_rules, rules_digest
 from osi_check.facts import Deployment, Facts, InputProblem, Location, SourceResult
 from osi_check.gate import decide
+from osi_check.modifications import UpstreamError, compare_with_upstream
 from osi_check.model import Citation, Finding, FindingKind, Report, Severity, Subject
 from osi_check.reader import Reader
 from osi_check.resolve import resolve
@@ -48,6 +49,18 @@ def collect(root: Path, deployment: Deployment, readers: tuple[Reader, ...] = RE
                 results.append(_read_guarded(reader, tree, file))
     skipped = _summarise_links(tree.links_skipped)
     return resolve(tree.root.name, deployment, results, files_scanned=files_scanned, skipped=skipped)
+
+
+def collect_with_upstream(root: Path, deployment: Deployment, upstream: str | None, *,
+                          ignore_whitespace: bool = False) -> Facts:
+    """`collect`, then the comparison with the upstream release when one is given."""
+    facts = collect(root, deployment)
+    if upstream is None:
+        return facts
+    try:
+        return compare_with_upstream(facts, root, upstream, ignore_whitespace=ignore_whitespace)
+    except UpstreamError as exc:
+        raise ScanError(f"--upstream {upstream}: {exc}") from None
 
 
 def _read_guarded(reader: Reader, tree: Tree, file) -> SourceResult:
@@ -116,6 +129,11 @@ def build_report(
         files_scanned=facts.files_scanned,
         skipped=facts.skipped,
         gate=decide(findings, fail_on),
+        modifications=facts.changes,
+        upstream=facts.upstream,
+        files_unchanged=facts.files_unchanged,
+        components_added=facts.components_added,
+        components_not_compared=facts.components_not_compared,
     )
 
 
@@ -126,8 +144,13 @@ def scan(
     extra_rule_dirs: tuple[Path, ...] = (),
     fail_on: str = "error",
     clock: Callable[[], datetime] | None = None,
+    upstream: str | None = None,
+    ignore_whitespace: bool = False,
 ) -> Report:
-    """Scan a CRM tree for a deployment and return the Report. Raises RuleError or ScanError before scanning."""
+    """Scan a CRM tree for a deployment and return the Report. Raises RuleError or ScanError before scanning.
+
+    With `upstream` (a git ref of the tree's repository, a directory or an archive of the pristine
+    release) the tree is compared with it and the modification facts come from that comparison."""
     rules = load_rules(extra_rule_dirs)
-    facts = collect(Path(root), deployment)
+    facts = collect_with_upstream(Path(root), deployment, upstream, ignore_whitespace=ignore_whitespace)
     return build_report(facts, rules, fail_on=fail_on, clock=clock)

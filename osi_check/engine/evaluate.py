@@ -37,7 +37,6 @@ def subjects(facts: Facts, knowledge: Knowledge) -> dict[str, list[SubjectContex
     by_key: dict[str, Component] = {c.key: c for c in facts.components}
     sbom_present = any(set(c.sources) & SBOM_READERS for c in facts.components)
     out: dict[str, list[SubjectContext]] = {"component": [], "file": []}
-    compared = facts.upstream is not None
     changes_by_component: dict[str, list] = {}
     for change in facts.changes:
         if change.component_key is not None:
@@ -47,7 +46,7 @@ def subjects(facts: Facts, knowledge: Knowledge) -> dict[str, list[SubjectContex
         subject = Subject("component", component.key, name, str(component.location))
         out["component"].append(
             SubjectContext(subject, component.license, component, facts.deployment, knowledge, sbom_present,
-                           changes=tuple(changes_by_component.get(component.key, ())) if compared else None)
+                           changes=_changes_of(component, facts, changes_by_component))
         )
     for file in facts.files:
         component = by_key.get(file.component_key)
@@ -55,10 +54,19 @@ def subjects(facts: Facts, knowledge: Knowledge) -> dict[str, list[SubjectContex
             continue
         location = str(file.license.evidence[0].location) if file.license.evidence else file.path
         subject = Subject("file", file.path, file.path, location)
-        own_changes = tuple(c for c in changes_by_component.get(component.key, ()) if c.path == file.path)
+        component_changes = _changes_of(component, facts, changes_by_component)
+        own_changes = None if component_changes is None else tuple(c for c in component_changes if c.path == file.path)
         out["file"].append(SubjectContext(subject, file.license, component, facts.deployment, knowledge, sbom_present,
-                                          changes=own_changes if compared else None))
+                                          changes=own_changes))
     return out
+
+
+def _changes_of(component: Component, facts: Facts, changes_by_component: dict) -> tuple | None:
+    """The component's changed files; None when it was not compared (no upstream, or no pristine copy
+    of it in the upstream), so its modification status stays as declared."""
+    if facts.upstream is None or component.key in facts.components_not_compared:
+        return None
+    return tuple(changes_by_component.get(component.key, ()))
 
 
 def evaluate(rules: tuple[Rule, ...], facts: Facts, knowledge: Knowledge) -> tuple[Finding, ...]:

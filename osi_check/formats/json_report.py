@@ -112,6 +112,31 @@ def _finding(finding: Finding) -> dict:
     }
 
 
+def _modifications(report: Report) -> dict:
+    """The comparison with the upstream release: per changed file, and which components it makes modified."""
+    counts = {"unchanged": report.files_unchanged, "modified": 0, "added": 0, "deleted": 0, "renamed": 0,
+              "whitespace_only": 0}
+    modified_components = set()
+    for change in report.modifications:
+        counts[change.status] = counts.get(change.status, 0) + 1
+        counts["whitespace_only"] += change.whitespace_only
+        if change.counts_as_modification and change.component_key not in report.components_not_compared:
+            modified_components.add(change.component_key)
+    return {
+        "upstream": report.upstream,
+        "summary": counts,
+        "components_modified": sorted(k for k in modified_components if k is not None),
+        "components_added": list(report.components_added),
+        "components_not_compared": list(report.components_not_compared),
+        "files": [
+            {"path": c.path, "status": c.status, "old_path": c.old_path, "component": c.component_key,
+             "license": c.license, "whitespace_only": c.whitespace_only, "last_changed": c.last_changed,
+             "similarity": c.similarity}
+            for c in report.modifications
+        ],
+    }
+
+
 def to_data(report: Report) -> dict:
     deployment = report.deployment
     rollup = _files_by_license(report.files)
@@ -122,7 +147,7 @@ def to_data(report: Report) -> dict:
     by_kind: dict[str, int] = {}
     for finding in report.findings:
         by_kind[finding.kind.value] = by_kind.get(finding.kind.value, 0) + 1
-    return {
+    data = {
         "$schema": SCHEMA_ID,
         "schema_version": report.schema_version,
         "tool": {
@@ -159,6 +184,9 @@ def to_data(report: Report) -> dict:
         "folders": _folders(report.files),
         "findings": [_finding(f) for f in report.findings],
     }
+    if report.upstream is not None:  # absent: no comparison was made, the modification status is not measured
+        data["modifications"] = _modifications(report)
+    return data
 
 
 def render(report: Report) -> str:
