@@ -49,6 +49,7 @@ class Rule:
     citations: tuple[Citation, ...]
     asks_for: str | None
     path: Path
+    topic: str = ""  # report grouping copied into each finding (derivative, disclosure, ...)
 
 
 @cache
@@ -122,6 +123,7 @@ def load_rule(path: Path, rule_id: str, vocabulary: dict[str, FactSpec], knowled
         citations=tuple(Citation(c["text"], c.get("url")) for c in data["citations"]),
         asks_for=data.get("asks-for"),
         path=path,
+        topic=data.get("topic", ""),
     )
 
 

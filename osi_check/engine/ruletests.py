@@ -59,21 +59,33 @@ def load_cases(rule: Rule) -> list[dict]:
     return cases
 
 
-def _context(case: dict) -> SubjectContext:
-    raw = case["license"]
-    location = Location("case.json", 1)
+def _conclusion(raw: str | None, location: Location, case: dict) -> LicenseConclusion:
     if raw is None:
-        conclusion = LicenseConclusion(None)
-    else:
-        normalized = licensing.normalize(raw)
-        conclusion = LicenseConclusion(
-            normalized.expression,
-            (Evidence(EvidenceKind.DECLARED, location, raw),),
-            normalized.unknown,
-            normalized.notes,
-            confident=case.get("confident", normalized.confident),
-            conflicts=tuple(case.get("conflicts", ())),
-        )
+        return LicenseConclusion(None)
+    normalized = licensing.normalize(raw)
+    return LicenseConclusion(
+        normalized.expression,
+        (Evidence(EvidenceKind.DECLARED, location, raw),),
+        normalized.unknown,
+        normalized.notes,
+        confident=case.get("confident", normalized.confident),
+        conflicts=tuple(case.get("conflicts", ())),
+    )
+
+
+def _application(case: dict, location: Location) -> Component | None:
+    """The application a case's subject is deployed inside, when the case names its license."""
+    spec = case.get("application")
+    if spec is None:
+        return None
+    return Component(key="application:.", name="application", version=None, ecosystem="application",
+                     role=Role.APPLICATION, scope=Scope.RUNTIME, location=location, root=".",
+                     license=_conclusion(spec["license"], location, {}))
+
+
+def _context(case: dict) -> SubjectContext:
+    location = Location("case.json", 1)
+    conclusion = _conclusion(case["license"], location, case)
     spec = case.get("component", {})
     sbom = case.get("sbom", "none")
     sources = {"matched": ("composer", "spdx-sbom"), "sbom-only": ("spdx-sbom",)}.get(sbom, ("composer",))
@@ -95,7 +107,8 @@ def _context(case: dict) -> SubjectContext:
         deployment = deployment_for(deployment_spec["profile"], deployment_spec.get("modified"))
     subject_type = case.get("subject", "component")
     subject = Subject(subject_type, "case", "case", str(location))
-    return SubjectContext(subject, conclusion, component, deployment, builtin_knowledge(), sbom_present=sbom != "none")
+    return SubjectContext(subject, conclusion, component, deployment, builtin_knowledge(), sbom_present=sbom != "none",
+                          application=_application(case, location), added=spec.get("added"))
 
 
 def run_rule_tests(rule: Rule) -> list[CaseResult]:
