@@ -57,6 +57,18 @@ RELEASE = {
     "node_modules/leftpad/index.js": "module.exports = (s, n) => s.padStart(n);\n",
 }
 
+def release_repo(repo: Path, files: dict = RELEASE, tag: str = "v1.0") -> Path:
+    """A new repository holding `files`, committed and tagged."""
+    repo.mkdir()
+    git(repo, "init", "-q")
+    for path, content in files.items():
+        write(repo, path, content)
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", f"release {tag}")
+    git(repo, "tag", tag)
+    return repo
+
+
 MODULE_MANIFEST = "{'name': 'Acme Sales', 'version': '17.0.1.0.0', 'license': 'OPL-1', 'depends': ['crm']}\n"
 
 
@@ -64,14 +76,7 @@ MODULE_MANIFEST = "{'name': 'Acme Sales', 'version': '17.0.1.0.0', 'license': 'O
 def fork(tmp_path) -> Path:
     """The release committed and tagged v1.0, then the integrator's changes: committed on 2024-05-02,
     plus one change left uncommitted in the work tree."""
-    repo = tmp_path / "crm"
-    repo.mkdir()
-    git(repo, "init", "-q")
-    for path, content in RELEASE.items():
-        write(repo, path, content)
-    git(repo, "add", "-A")
-    git(repo, "commit", "-q", "-m", "release 1.0")
-    git(repo, "tag", "v1.0")
+    repo = release_repo(tmp_path / "crm")
 
     write(repo, "modules/Accounts/Account.php", "<?php\nclass Account {\n    public $name;\n    public $vat;\n}\n")
     write(repo, "include/utils.php", RELEASE["include/utils.php"].replace("\n", "\r\n").replace("    ", "\t"))

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from gitfork import RELEASE, git, write
+from gitfork import RELEASE, git, release_repo, write
 from osi_check.deployment import deployment_for
 from osi_check.pipeline import scan
 
@@ -37,15 +37,7 @@ def _signed_commit(repo: Path) -> None:
 
 def _hostile_repo(tmp_path: Path) -> tuple[Path, Path]:
     trap, marker = _trap(tmp_path)
-    repo = tmp_path / "crm"
-    repo.mkdir()
-    git(repo, "init", "-q")
-    for path, content in RELEASE.items():
-        write(repo, path, content)
-    write(repo, ".gitattributes", "* filter=evil diff=evil\n")
-    git(repo, "add", "-A")
-    git(repo, "commit", "-q", "-m", "release")
-    git(repo, "tag", "v1.0")
+    repo = release_repo(tmp_path / "crm", {**RELEASE, ".gitattributes": "* filter=evil diff=evil\n"})
     write(repo, "modules/Accounts/Account.php", "<?php\r\nclass Account {\r\n    public $name;\r\n}\r\n")
     write(repo, "modules/Accounts/helper.php", RELEASE["include/helper.php"].replace("helper_1", "h1"))
     (repo / "include/helper.php").unlink()

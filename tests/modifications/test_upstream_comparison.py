@@ -10,7 +10,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from gitfork import RELEASE, git, write
+from gitfork import RELEASE, git, release_repo, write
 from osi_check.deployment import deployment_for
 from osi_check.engine.evaluate import subjects
 from osi_check.engine.knowledge import builtin_knowledge
@@ -100,14 +100,7 @@ def test_component_modified_is_measured_per_component(fork):
 
 
 def test_a_whitespace_only_change_alone_leaves_a_component_unmodified(tmp_path):
-    repo = tmp_path / "r"
-    repo.mkdir()
-    git(repo, "init", "-q")
-    write(repo, "composer.json", RELEASE["composer.json"])
-    write(repo, "a.php", "<?php\necho 1;\n")
-    git(repo, "add", "-A")
-    git(repo, "commit", "-q", "-m", "r")
-    git(repo, "tag", "r1")
+    repo = release_repo(tmp_path / "r", {"composer.json": RELEASE["composer.json"], "a.php": "<?php\necho 1;\n"}, "r1")
     write(repo, "a.php", "<?php\r\necho 1;\r\n")
     facts = collect_with_upstream(repo, deployment_for("saas"), "r1", ignore_whitespace=True)
     assert _modified(facts)[APP] is False
@@ -181,14 +174,7 @@ def test_without_upstream_the_modification_status_is_asked_not_assumed(fork):
 
 
 def test_an_unmodified_checkout_is_unmodified(tmp_path):
-    repo = tmp_path / "r"
-    repo.mkdir()
-    git(repo, "init", "-q")
-    for path, content in RELEASE.items():
-        write(repo, path, content)
-    git(repo, "add", "-A")
-    git(repo, "commit", "-q", "-m", "r")
-    git(repo, "tag", "v1.0")
+    repo = release_repo(tmp_path / "r")
     report = scan(repo, deployment_for("saas"), upstream="v1.0")
     assert report.modifications == () and report.files_unchanged == len(RELEASE)
     found = _findings(report)
