@@ -20,6 +20,7 @@ from osi_check.engine.rules import Rule, load_rules, rules_digest
 from osi_check.facts import Deployment, Facts, InputProblem, Location, SourceResult
 from osi_check.gate import decide
 from osi_check.modifications import UpstreamError, compare_with_upstream
+from osi_check.modifications.offer import OfferError, check_offer
 from osi_check.model import Citation, Finding, FindingKind, Report, Severity, Subject
 from osi_check.reader import Reader
 from osi_check.resolve import resolve
@@ -111,8 +112,10 @@ def build_report(
     *,
     fail_on: str = "error",
     clock: Callable[[], datetime] | None = None,
+    extra_findings: tuple[Finding, ...] = (),
 ) -> Report:
-    findings = evaluate(rules, facts, builtin_knowledge()) + input_error_findings(facts)
+    """`extra_findings`: findings made outside the rules (e.g. the source-offer check), gated like the rest."""
+    findings = evaluate(rules, facts, builtin_knowledge()) + input_error_findings(facts) + extra_findings
     findings = tuple(sorted(findings, key=Finding.sort_key))
     return Report(
         schema_version=SCHEMA_VERSION,
@@ -146,11 +149,20 @@ def scan(
     clock: Callable[[], datetime] | None = None,
     upstream: str | None = None,
     ignore_whitespace: bool = False,
+    source_offer: str | None = None,
 ) -> Report:
     """Scan a CRM tree for a deployment and return the Report. Raises RuleError or ScanError before scanning.
 
     With `upstream` (a git ref of the tree's repository, a directory or an archive of the pristine
-    release) the tree is compared with it and the modification facts come from that comparison."""
+    release) the tree is compared with it and the modification facts come from that comparison. With
+    `source_offer` (a bundle directory or archive, or a URL) the offer is checked against the tree."""
     rules = load_rules(extra_rule_dirs)
     facts = collect_with_upstream(Path(root), deployment, upstream, ignore_whitespace=ignore_whitespace)
-    return build_report(facts, rules, fail_on=fail_on, clock=clock)
+    offer_findings: tuple[Finding, ...] = ()
+    if source_offer is not None:
+        try:
+            offer_findings, offer_problems = check_offer(facts, Path(root), source_offer)
+        except OfferError as exc:
+            raise ScanError(str(exc)) from None
+        facts = replace(facts, problems=facts.problems + offer_problems)
+    return build_report(facts, rules, fail_on=fail_on, clock=clock, extra_findings=offer_findings)
