@@ -112,6 +112,7 @@ class _Budget:
     total: int = 0
     stopped: str = ""  # set when the whole archive is over a limit: every later member is refused
     seen: set[str] = field(default_factory=set)
+    dirs: set[str] = field(default_factory=set)  # folders created so far (relative)
 
 
 class _Refused(Exception):
@@ -153,7 +154,7 @@ def _extract_zip(archive: Path, root: Path, budget: _Budget):
             try:
                 mode = info.external_attr >> 16
                 if info.is_dir():
-                    _make_dir(root, _checked_name(info.filename, budget, directory=True))
+                    _make_dir(root, _checked_name(info.filename, budget, directory=True), budget.dirs)
                     continue
                 if stat.S_IFMT(mode) and not stat.S_ISREG(mode):
                     raise _Refused("a link or special file (only regular files and directories are extracted)")
@@ -179,7 +180,7 @@ def _extract_tar(archive: Path, root: Path, budget: _Budget):
                 break
             try:
                 if member.isdir():
-                    _make_dir(root, _checked_name(member.name, budget, directory=True))
+                    _make_dir(root, _checked_name(member.name, budget, directory=True), budget.dirs)
                     continue
                 if member.issym() or member.islnk():
                     raise _Refused(f"a link (to {member.linkname!r}); links are never extracted")
@@ -225,24 +226,30 @@ def _check_declared(size: int, budget: _Budget) -> None:
         raise _Refused(budget.stopped)
 
 
-def _make_dir(root: Path, rel: str) -> Path:
-    """Create `rel` below `root` one part at a time, never through anything that is not a plain directory."""
-    current = root
-    for part in PurePosixPath(rel).parts:
-        current = current / part
+def _make_dir(root: Path, rel: str, made: set[str]) -> str:
+    """Create `rel` below `root` one part at a time, never through anything that is not a plain directory
+    (`made` remembers the folders this extraction created, so each is checked once)."""
+    current = str(root)
+    prefix = ""
+    for part in rel.split("/"):
+        prefix = f"{prefix}/{part}" if prefix else part
+        current = os.path.join(current, part)
+        if prefix in made:
+            continue
         try:
             os.mkdir(current, 0o755)
         except FileExistsError:
-            if current.is_symlink() or not current.is_dir():
+            if os.path.islink(current) or not os.path.isdir(current):
                 raise _Refused(f"its folder {part!r} is a file in this archive") from None
+        made.add(prefix)
     return current
 
 
 def _write(root: Path, rel: str, source: BinaryIO, budget: _Budget, compressed: int | None) -> None:
     """Stream one member to disk, counting the bytes really written against every limit."""
     limits = budget.limits
-    parent = _make_dir(root, str(PurePosixPath(rel).parent)) if "/" in rel else root
-    target = parent / PurePosixPath(rel).name
+    folder, _, name = rel.rpartition("/")
+    target = os.path.join(_make_dir(root, folder, budget.dirs) if folder else str(root), name)
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
     try:
         fd = os.open(target, flags, 0o644)
@@ -256,10 +263,10 @@ def _write(root: Path, rel: str, source: BinaryIO, budget: _Budget, compressed: 
                 _check_running(size, compressed, budget)
                 out.write(chunk)
     except _Refused:
-        target.unlink(missing_ok=True)
+        os.unlink(target)
         raise
     except (OSError, EOFError, zipfile.BadZipFile, tarfile.TarError) as exc:
-        target.unlink(missing_ok=True)
+        os.unlink(target)
         raise _Refused(f"cannot be read ({type(exc).__name__}: {exc})") from None
     budget.files += 1
     budget.total += size

@@ -196,3 +196,10 @@ def test_cli_writes_the_modifications_section(fork, tmp_path):
                                   "whitespace_only": 1}
     assert section["components_modified"] == sorted([APP, ODOO_MODULE, PATCHED, JQUERY, LEFTPAD])
     assert section["components_not_compared"] == [NEW]
+
+
+def test_the_text_report_names_the_upstream_instead_of_an_unknown_status(fork):
+    done = subprocess.run([sys.executable, "-m", "osi_check", "scan", str(fork), "--deployment", "saas",
+                           "--upstream", "v1.0", "--ignore-whitespace"], capture_output=True, text=True)
+    assert "compared with v1.0 (" in done.stdout and "15 file(s) changed" in done.stdout
+    assert "modification status unknown" not in done.stdout
