@@ -78,6 +78,8 @@ class Repository:
         self.root = Path(root).resolve()
         if not is_repository(self.root):
             raise GitError(f"{self.root}: not a git repository (no .git); give the upstream as a directory or archive")
+        if (self.root / ".git").is_symlink():
+            raise GitError(f"{self.root}: .git is a symbolic link; links in the scanned tree are not followed")
         if shutil.which("git") is None:
             raise GitError("git is not installed; give the upstream as a directory or archive")
         self._home = tempfile.mkdtemp(prefix="osi-check-git-home-")

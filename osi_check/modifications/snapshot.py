@@ -88,10 +88,14 @@ class GitSnapshot(Snapshot):
     def __init__(self, root: Path, ref: str):
         try:
             self._repo = Repository(root)
+        except GitError as exc:
+            raise UpstreamError(str(exc)) from None
+        try:
             commit = self._repo.resolve(ref)
             entries = self._repo.tree(commit)
             self.dates = self._repo.last_changed(commit)
         except GitError as exc:
+            self._repo.close()
             raise UpstreamError(str(exc)) from None
         self.label = f"{ref} ({commit[:12]})" if ref != commit else commit
         self.blobs = {e.path: e.object_id for e in entries if e.mode not in LINK_OR_SUBMODULE}
