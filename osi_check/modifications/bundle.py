@@ -43,7 +43,7 @@ from osi_check.engine.knowledge import builtin_knowledge
 from osi_check.engine.vocabulary import RESOLVERS
 from osi_check.facts import Component, Deployment, Facts, FileChange, Role
 from osi_check.modifications.attribute import Owners
-from osi_check.tree import Tree
+from osi_check.tree import InputError, Tree
 
 FORMAT = "osi-check-source-bundle/1"
 MAX_FILE_BYTES = 256 * 1024 * 1024
@@ -237,7 +237,10 @@ def contents(plan_: Plan, root: Path) -> dict[str, bytes]:
     out: dict[str, bytes] = {}
     hashes = {}
     for path in plan_.files:
-        data = tree.read_bytes(path, MAX_FILE_BYTES)
+        try:
+            data = tree.read_bytes(path, MAX_FILE_BYTES)
+        except InputError as error:
+            raise BundleError(f"{error}: the bundle would be incomplete without it") from None
         out[f"source/{path}"] = data
         hashes[path] = sha256(data)
     missing = []
@@ -259,17 +262,20 @@ def write(plan_: Plan, root: Path, output: Path) -> tuple[str, ...]:
     """Write the bundle to a directory (new or empty) or to a .tar.gz/.tgz/.zip; returns its paths."""
     files = contents(plan_, root)
     name = output.name.lower()
-    if name.endswith((".tar.gz", ".tgz")):
-        _write_tar(files, output)
-    elif name.endswith(".zip"):
-        _write_zip(files, output)
-    else:
-        if output.exists() and (not output.is_dir() or any(output.iterdir())):
-            raise BundleError(f"{output}: the bundle directory must be new or empty")
-        for path, data in files.items():
-            target = output / path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
+    if not name.endswith(ARCHIVE_SUFFIXES) and output.exists() and (not output.is_dir() or any(output.iterdir())):
+        raise BundleError(f"{output}: the bundle directory must be new or empty")
+    try:
+        if name.endswith((".tar.gz", ".tgz")):
+            _write_tar(files, output)
+        elif name.endswith(".zip"):
+            _write_zip(files, output)
+        else:
+            for path, data in files.items():
+                target = output / path
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(data)
+    except OSError as exc:
+        raise BundleError(f"{output}: cannot write the bundle: {exc.strerror or exc}") from None
     return tuple(files)
 
 

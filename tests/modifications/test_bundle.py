@@ -146,3 +146,11 @@ def test_git_is_untouched_by_bundling(fork, tmp_path):
     before = git(fork, "status", "--porcelain")
     assert _osi_check("bundle", str(fork), "--upstream", "v1.0", "-o", str(tmp_path / "b")).returncode == 0
     assert git(fork, "status", "--porcelain") == before
+
+
+def test_an_existing_non_empty_output_directory_is_refused(fork, tmp_path):
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "keep.txt").write_text("mine")
+    done = _osi_check("bundle", str(fork), "--upstream", "v1.0", "-o", str(tmp_path / "out"))
+    assert done.returncode == 2 and "must be new or empty" in done.stderr
+    assert _files(tmp_path / "out") == ["keep.txt"]
