@@ -31,7 +31,7 @@ import stat
 import tarfile
 import zipfile
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import BinaryIO
 
 from osi_check.facts import InputProblem, Location
@@ -101,7 +101,7 @@ def safe_member_name(name: str) -> str | None:
     parts = [p for p in name.split("/") if p not in ("", ".")]
     if not parts or any(p == ".." for p in parts):
         return None
-    return str(PurePosixPath(*parts))
+    return "/".join(parts)
 
 
 @dataclass
@@ -172,7 +172,7 @@ def _extract_zip(archive: Path, root: Path, budget: _Budget):
 
 def _extract_tar(archive: Path, root: Path, budget: _Budget):
     written, refused = [], []
-    with tarfile.open(archive, "r:*") as tf:
+    with tarfile.open(archive, "r|*") as tf:  # a stream: read once, front to back, never seeking
         for member in tf:
             if budget.stopped:
                 # reading on would mean inflating the rest of the stream: stop and say so
