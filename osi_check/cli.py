@@ -22,7 +22,8 @@ from osi_check.engine.ruletests import run_rule_tests
 from osi_check.engine.vocabulary import VocabularyError
 from osi_check.formats import FORMATS
 from osi_check.gate import FAIL_LEVELS
-from osi_check.pipeline import ScanError, scan
+from osi_check.modifications.bundle import BundleError, plan, write
+from osi_check.pipeline import ScanError, collect_with_upstream, scan
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 CONFIG_ERRORS = (RuleError, KnowledgeError, VocabularyError, ScanError)
@@ -104,9 +105,6 @@ def scan_command(path, profile, modified, fmt, output, fail_on, rule_dirs, times
 def bundle_command(path, upstream, profile, ignore_whitespace, offer_url, output) -> None:
     """Write what a deployment of the modified tree at PATH must disclose: the Corresponding Source of its
     modified copyleft parts, license texts, notices, the dated list of modifications and the source offer."""
-    from osi_check.modifications.bundle import BundleError, plan, write
-    from osi_check.pipeline import collect_with_upstream
-
     facts = collect_with_upstream(path, deployment_for(profile), upstream, ignore_whitespace=ignore_whitespace)
     try:
         the_plan = plan(facts, path, offer_url)
