@@ -5,7 +5,7 @@ and tags it in a git repository, then applies an integrator's changes: modified 
 changes, renames with and without edits, added and deleted files, patched vendored packages. Each run
 is a fresh process that first collects the scan's facts (not timed) and then times
 `compare_with_upstream` alone, against the git tag, against a directory copy of the release, and
-against a .tar.gz of it. Prints the median wall time and the peak memory (max RSS of the process and of
+against a .tar.gz of it (read in memory through the safe extractor's checks). Prints the median wall time and the peak memory (max RSS of the process and of
 git) per form, and checks the result against what the generator changed.
 
     python bench/upstream_compare.py [--runs 5] [--files 30000]

@@ -14,7 +14,8 @@ inflate a 40 KB zip into 40 GB. So nothing here trusts a member:
 
 A refused member is data (`RefusedMember`: its name and why), not an exception, so callers can report
 it and go on with the rest of the archive. Only an input that is not a readable archive at all raises
-`ArchiveError`.
+`ArchiveError`. `read_files` applies exactly the same checks but hands each file's content to a callback
+instead of writing it, for callers that only need to read a release once.
 
 Usage::
 
@@ -32,7 +33,7 @@ import tarfile
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Callable
 
 from osi_check.facts import InputProblem, Location
 
@@ -79,13 +80,19 @@ class Extraction:
 
     def content_root(self) -> Path:
         """The archive's single top-level folder when it has one (`suitecrm-7.14.0/...`), else `root`."""
-        tops = {name.split("/", 1)[0] for name in self.files}
-        if len(tops) == 1 and all("/" in name for name in self.files):
-            return self.root / tops.pop()
-        return self.root
+        top = single_top_folder(self.files)
+        return self.root / top if top else self.root
 
     def problems(self, archive: str) -> tuple[InputProblem, ...]:
         return tuple(refused.as_problem(archive) for refused in self.refused)
+
+
+def single_top_folder(paths) -> str:
+    """'release-1.0/' when every path is below that one folder (as most release archives are), else ''."""
+    tops = {path.split("/", 1)[0] for path in paths}
+    if len(tops) == 1 and all("/" in path for path in paths):
+        return tops.pop() + "/"
+    return ""
 
 
 def is_archive(path: Path) -> bool:
@@ -125,53 +132,96 @@ def extract(archive: Path, destination: Path, limits: Limits = Limits()) -> Extr
     """Extract `archive` into `destination` (created; must not exist or be empty), refusing unsafe members.
 
     Raises ArchiveError only when the archive cannot be read at all or the destination is unusable."""
-    archive = Path(archive)
     destination = Path(destination)
     if destination.exists() and (not destination.is_dir() or any(destination.iterdir())):
         raise ArchiveError(f"{destination}: the extraction directory must be new or empty")
     try:
         destination.mkdir(parents=True, exist_ok=True)
-        archive_bytes = archive.stat().st_size
+    except OSError as exc:
+        raise ArchiveError(f"{destination}: {exc.strerror or exc}") from None
+    sink = _Disk(destination.resolve())
+    refused = _run(Path(archive), sink, limits)
+    return Extraction(sink.root, tuple(sorted(sink.written)), refused)
+
+
+def read_files(archive: Path, on_file: Callable[[str, bytes], None], limits: Limits = Limits()) -> tuple[RefusedMember, ...]:
+    """Read the archive without writing anything: `on_file(path, content)` for every member `extract` would
+    write (same checks, same limits, one file in memory at a time); returns the refused members.
+
+    For callers that only need each file's content once (hashing a release to compare it), this saves
+    creating thousands of files on disk."""
+    return _run(Path(archive), _Memory(on_file), limits)
+
+
+def _run(archive: Path, sink, limits: Limits) -> tuple[RefusedMember, ...]:
+    try:
+        budget = _Budget(limits, archive.stat().st_size)
     except OSError as exc:
         raise ArchiveError(f"{archive}: {exc.strerror or exc}") from None
-    budget = _Budget(limits, archive_bytes)
-    root = destination.resolve()
     name = archive.name.lower()
     try:
         if name.endswith(".zip") or (not name.endswith(SUFFIXES) and zipfile.is_zipfile(archive)):
-            written, refused = _extract_zip(archive, root, budget)
-        else:
-            written, refused = _extract_tar(archive, root, budget)
+            return tuple(_zip_members(archive, sink, budget))
+        return tuple(_tar_members(archive, sink, budget))
     except (tarfile.TarError, zipfile.BadZipFile, EOFError, OSError) as exc:
         raise ArchiveError(f"{archive}: not a readable archive ({type(exc).__name__}: {exc})") from None
-    return Extraction(root, tuple(sorted(written)), tuple(refused))
 
 
-def _extract_zip(archive: Path, root: Path, budget: _Budget):
-    written, refused = [], []
+class _Disk:
+    """Writes accepted members below `root`."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.written: list[str] = []
+
+    def directory(self, rel: str, budget: _Budget) -> None:
+        _make_dir(self.root, rel, budget.dirs)
+
+    def file(self, rel: str, source: BinaryIO, budget: _Budget, compressed: int | None) -> None:
+        _write(self.root, rel, source, budget, compressed)
+        self.written.append(rel)
+
+
+class _Memory:
+    """Hands each accepted member's content to a callback; writes nothing."""
+
+    def __init__(self, on_file: Callable[[str, bytes], None]):
+        self.on_file = on_file
+
+    def directory(self, rel: str, budget: _Budget) -> None:
+        return None
+
+    def file(self, rel: str, source: BinaryIO, budget: _Budget, compressed: int | None) -> None:
+        chunks: list[bytes] = []
+        size = _copy(source, chunks.append, budget, compressed)
+        _account(budget, rel, size)
+        self.on_file(rel, b"".join(chunks))
+
+
+def _zip_members(archive: Path, sink, budget: _Budget) -> list[RefusedMember]:
+    refused = []
     with zipfile.ZipFile(archive) as zf:
         for info in zf.infolist():
             try:
                 mode = info.external_attr >> 16
                 if info.is_dir():
-                    _make_dir(root, _checked_name(info.filename, budget, directory=True), budget.dirs)
+                    sink.directory(_checked_name(info.filename, budget, directory=True), budget)
                     continue
                 if stat.S_IFMT(mode) and not stat.S_ISREG(mode):
                     raise _Refused("a link or special file (only regular files and directories are extracted)")
                 rel = _checked_name(info.filename, budget)
                 _check_declared(info.file_size, budget)
                 with zf.open(info) as source:
-                    _write(root, rel, source, budget, compressed=info.compress_size)
-                written.append(rel)
+                    sink.file(rel, source, budget, info.compress_size)
             except _Refused as exc:
                 refused.append(RefusedMember(info.filename, exc.reason))
             except (zipfile.BadZipFile, NotImplementedError, RuntimeError, EOFError) as exc:
                 refused.append(RefusedMember(info.filename, f"cannot be read ({type(exc).__name__}: {exc})"))
-    return written, refused
+    return refused
 
 
-def _extract_tar(archive: Path, root: Path, budget: _Budget):
-    written, refused = [], []
+def _tar_members(archive: Path, sink, budget: _Budget) -> list[RefusedMember]:
+    refused = []
     with tarfile.open(archive, "r|*") as tf:  # a stream: read once, front to back, never seeking
         for member in tf:
             if budget.stopped:
@@ -180,7 +230,7 @@ def _extract_tar(archive: Path, root: Path, budget: _Budget):
                 break
             try:
                 if member.isdir():
-                    _make_dir(root, _checked_name(member.name, budget, directory=True), budget.dirs)
+                    sink.directory(_checked_name(member.name, budget, directory=True), budget)
                     continue
                 if member.issym() or member.islnk():
                     raise _Refused(f"a link (to {member.linkname!r}); links are never extracted")
@@ -192,11 +242,10 @@ def _extract_tar(archive: Path, root: Path, budget: _Budget):
                 if source is None:
                     raise _Refused("has no content")
                 with source:
-                    _write(root, rel, source, budget, compressed=None)
-                written.append(rel)
+                    sink.file(rel, source, budget, None)
             except _Refused as exc:
                 refused.append(RefusedMember(member.name, exc.reason))
-    return written, refused
+    return refused
 
 
 def _checked_name(raw: str, budget: _Budget, directory: bool = False) -> str:
@@ -246,8 +295,7 @@ def _make_dir(root: Path, rel: str, made: set[str]) -> str:
 
 
 def _write(root: Path, rel: str, source: BinaryIO, budget: _Budget, compressed: int | None) -> None:
-    """Stream one member to disk, counting the bytes really written against every limit."""
-    limits = budget.limits
+    """Stream one member to a new file, counting the bytes really written against every limit."""
     folder, _, name = rel.rpartition("/")
     target = os.path.join(_make_dir(root, folder, budget.dirs) if folder else str(root), name)
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
@@ -255,19 +303,34 @@ def _write(root: Path, rel: str, source: BinaryIO, budget: _Budget, compressed: 
         fd = os.open(target, flags, 0o644)
     except FileExistsError:
         raise _Refused("a file with the same path was already extracted") from None
-    size = 0
     try:
         with os.fdopen(fd, "wb") as out:
-            while chunk := source.read(CHUNK):
-                size += len(chunk)
-                _check_running(size, compressed, budget)
-                out.write(chunk)
+            size = _copy(source, out.write, budget, compressed)
     except _Refused:
         os.unlink(target)
         raise
-    except (OSError, EOFError, zipfile.BadZipFile, tarfile.TarError) as exc:
+    except OSError as exc:
         os.unlink(target)
-        raise _Refused(f"cannot be read ({type(exc).__name__}: {exc})") from None
+        raise _Refused(f"cannot be written ({exc.strerror or exc})") from None
+    _account(budget, rel, size)
+
+
+def _copy(source: BinaryIO, put: Callable[[bytes], object], budget: _Budget, compressed: int | None) -> int:
+    """Move a member's bytes to `put` chunk by chunk, stopping as soon as a limit is crossed."""
+    size = 0
+    while True:
+        try:
+            chunk = source.read(CHUNK)
+        except (EOFError, zipfile.BadZipFile, tarfile.TarError, OSError) as exc:
+            raise _Refused(f"cannot be read ({type(exc).__name__}: {exc})") from None
+        if not chunk:
+            return size
+        size += len(chunk)
+        _check_running(size, compressed, budget)
+        put(chunk)
+
+
+def _account(budget: _Budget, rel: str, size: int) -> None:
     budget.files += 1
     budget.total += size
     budget.seen.add(rel)

@@ -8,7 +8,7 @@ import zipfile
 
 import pytest
 
-from osi_check.archives import ArchiveError, Limits, extract, is_archive, safe_member_name
+from osi_check.archives import ArchiveError, Limits, extract, is_archive, read_files, safe_member_name
 
 
 def _everything_under(path):
@@ -153,3 +153,18 @@ def test_is_archive(tmp_path):
         assert is_archive(tmp_path / name)
     (tmp_path / "r.txt").write_bytes(b"")
     assert not is_archive(tmp_path / "r.txt") and not is_archive(tmp_path)
+
+
+def test_reading_without_extracting_applies_the_same_checks_and_writes_nothing(sandbox):
+    archive = sandbox / "in" / "release.tar.gz"
+    _tar(archive, [("release/ok.php", b"<?php\n"), ("../evil.txt", b"escaped"), ("release/link", ("symlink", "/etc")),
+                   ("release/sub/a.js", b"a")])
+    seen = {}
+    refused = read_files(archive, seen.__setitem__)
+    assert seen == {"release/ok.php": b"<?php\n", "release/sub/a.js": b"a"}
+    assert [r.member for r in refused] == ["../evil.txt", "release/link"]
+    assert _everything_under(sandbox) == ["in", "in/release.tar.gz"]
+    bomb = sandbox / "in" / "bomb.zip"
+    with zipfile.ZipFile(bomb, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("zeros.bin", b"\0" * (24 * 1024 * 1024))
+    assert [r.member for r in read_files(bomb, seen.__setitem__)] == ["zeros.bin"]

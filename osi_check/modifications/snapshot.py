@@ -9,8 +9,7 @@ extractor into a temporary directory, its single top folder taken as the release
 
 from __future__ import annotations
 
-import shutil
-import tempfile
+import zlib
 from pathlib import Path
 
 from osi_check import archives
@@ -21,6 +20,7 @@ from osi_check.tree import InputError, Tree
 READER = "upstream"
 MAX_HASHED_BYTES = 256 * 1024 * 1024
 LINK_OR_SUBMODULE = ("120000", "160000")
+KEPT_BUDGET_BYTES = 128 * 1024 * 1024  # compressed contents an archive snapshot keeps in memory
 
 
 class UpstreamError(Exception):
@@ -65,21 +65,46 @@ class DirectorySnapshot(Snapshot):
         return self._tree.read_bytes(path, MAX_HASHED_BYTES)
 
 
-class ArchiveSnapshot(DirectorySnapshot):
-    """An upstream release archive, unpacked safely into a temporary directory removed on close."""
+class ArchiveSnapshot(Snapshot):
+    """An upstream release archive, read once through the safe extractor's checks without writing it
+    out: every file is hashed, and kept in memory (compressed) up to a budget, so the few files the
+    comparison reads again need no second pass. The archive's single top folder (`suitecrm-7.14.0/`) is
+    taken as the release root."""
 
     def __init__(self, archive: Path):
-        self._tmp = tempfile.mkdtemp(prefix="osi-check-upstream-")
-        try:
-            extraction = archives.extract(archive, Path(self._tmp) / "x")
-        except archives.ArchiveError as exc:
-            shutil.rmtree(self._tmp, ignore_errors=True)
-            raise UpstreamError(str(exc)) from None
-        super().__init__(extraction.content_root(), archive.name, problem_prefix=f"{archive.name}!")
-        self.problems = extraction.problems(archive.name) + self.problems
+        self.label = archive.name
+        self.dates = {}
+        self._archive = archive
+        self._kept: dict[str, bytes] = {}
+        blobs: dict[str, str] = {}
+        kept_bytes = 0
 
-    def close(self) -> None:
-        shutil.rmtree(self._tmp, ignore_errors=True)
+        def on_file(path: str, data: bytes) -> None:
+            nonlocal kept_bytes
+            blobs[path] = blob_id(data)
+            if kept_bytes < KEPT_BUDGET_BYTES:
+                packed = zlib.compress(data, 1)
+                kept_bytes += len(packed)
+                self._kept[path] = packed
+
+        try:
+            refused = archives.read_files(archive, on_file)
+        except archives.ArchiveError as exc:
+            raise UpstreamError(str(exc)) from None
+        self._top = archives.single_top_folder(blobs)
+        cut = len(self._top)
+        self.blobs = {path[cut:]: blob for path, blob in blobs.items()}
+        self.problems = tuple(r.as_problem(archive.name) for r in refused)
+
+    def read(self, path: str) -> bytes:
+        full = self._top + path
+        if full in self._kept:
+            return zlib.decompress(self._kept[full])
+        found: dict[str, bytes] = {}
+        archives.read_files(self._archive, lambda name, data: found.update({name: data}) if name == full else None)
+        if full not in found:
+            raise InputError(f"{self._archive.name}!{full}", "could not be read again from the archive")
+        return found[full]
 
 
 class GitSnapshot(Snapshot):
