@@ -3,8 +3,8 @@
 Comparing blob ids (a SHA-1 of the content) is what keeps a 30,000-file comparison fast: a file's
 content is only read a second time when the ids differ and the comparison needs more (whitespace,
 similarity). The upstream can be a git tag or commit of the scanned repository (read from its objects,
-see git.py), a directory holding the pristine release, or an archive of it (unpacked with the safe
-extractor into a temporary directory, its single top folder taken as the release root).
+see git.py), a directory holding the pristine release, or an archive of it (read in memory through the
+safe extractor's checks, its single top folder taken as the release root).
 """
 
 from __future__ import annotations
@@ -39,25 +39,24 @@ class Snapshot:
         raise NotImplementedError
 
     def close(self) -> None:
-        """Release what the snapshot holds (a git process, a temporary directory)."""
+        """Release what the snapshot holds (a git process and its temporary home)."""
 
 
 class DirectorySnapshot(Snapshot):
     """A directory read through the hostile-tree rules of tree.Tree: links are not followed, VCS folders
     are skipped, only regular files are read."""
 
-    def __init__(self, root: Path, label: str, problem_prefix: str = ""):
+    def __init__(self, root: Path, label: str):
         self.label = label
         self.dates = {}
         self._tree = Tree(root)
-        self._prefix = problem_prefix
         blobs: dict[str, str] = {}
         problems = []
         for file in self._tree.walk():
             try:
                 blobs[file.path] = blob_id(self._tree.read_bytes(file.path, MAX_HASHED_BYTES))
             except InputError as error:
-                problems.append(InputProblem(Location(problem_prefix + error.path), f"not compared: {error.message}", READER))
+                problems.append(InputProblem(Location(error.path), f"not compared: {error.message}", READER))
         self.blobs = blobs
         self.problems = tuple(problems)
 
