@@ -19,7 +19,7 @@ from osi_check.engine.knowledge import builtin_knowledge
 from osi_check.engine.rules import Rule, load_rules, rules_digest
 from osi_check.facts import Deployment, Facts, InputProblem, Location, SourceResult
 from osi_check.gate import decide
-from osi_check.modifications import UpstreamError, compare_with_upstream
+from osi_check.modifications import UpstreamError, compare_with_upstream, open_upstream
 from osi_check.modifications.offer import OfferError, check_offer
 from osi_check.model import Citation, Finding, FindingKind, Report, Severity, Subject
 from osi_check.reader import Reader
@@ -54,14 +54,20 @@ def collect(root: Path, deployment: Deployment, readers: tuple[Reader, ...] = RE
 
 def collect_with_upstream(root: Path, deployment: Deployment, upstream: str | None, *,
                           ignore_whitespace: bool = False) -> Facts:
-    """`collect`, then the comparison with the upstream release when one is given."""
-    facts = collect(root, deployment)
+    """`collect`, then the comparison with the upstream release when one is given. The upstream is opened
+    first, so a wrong ref or an unreadable archive is reported before the tree is scanned."""
     if upstream is None:
-        return facts
+        return collect(root, deployment)
     try:
-        return compare_with_upstream(facts, root, upstream, ignore_whitespace=ignore_whitespace)
+        snapshot = open_upstream(upstream, root)
     except UpstreamError as exc:
         raise ScanError(f"--upstream {upstream}: {exc}") from None
+    try:
+        facts = collect(root, deployment)
+    except BaseException:
+        snapshot.close()
+        raise
+    return compare_with_upstream(facts, root, snapshot, ignore_whitespace=ignore_whitespace)
 
 
 def _read_guarded(reader: Reader, tree: Tree, file) -> SourceResult:

@@ -14,15 +14,16 @@ from pathlib import Path
 from osi_check.facts import Facts
 from osi_check.modifications.attribute import attribute
 from osi_check.modifications.compare import diff
-from osi_check.modifications.snapshot import DirectorySnapshot, UpstreamError, open_upstream
+from osi_check.modifications.snapshot import DirectorySnapshot, Snapshot, UpstreamError, open_upstream
 
-__all__ = ["UpstreamError", "compare_with_upstream"]
+__all__ = ["Snapshot", "UpstreamError", "compare_with_upstream", "open_upstream"]
 
 
-def compare_with_upstream(facts: Facts, root: Path, spec: str, *, ignore_whitespace: bool = False) -> Facts:
+def compare_with_upstream(facts: Facts, root: Path, spec: str | Snapshot, *, ignore_whitespace: bool = False) -> Facts:
     """The scan's facts with the comparison of the tree at `root` against the upstream `spec` (a git
-    ref of the tree's repository, a directory, or an archive). Raises UpstreamError when it cannot start."""
-    upstream = open_upstream(spec, root)
+    ref of the tree's repository, a directory, or an archive; or a snapshot already opened with
+    `open_upstream`, which this closes). Raises UpstreamError when it cannot start."""
+    upstream = open_upstream(spec, root) if isinstance(spec, str) else spec
     try:
         current = DirectorySnapshot(root, Path(root).name)
         try:
