@@ -23,7 +23,8 @@ from osi_check.engine.vocabulary import VocabularyError
 from osi_check.formats import FORMATS
 from osi_check.formats.outputs import OutputSpecError, parse_outputs
 from osi_check.gate import FAIL_LEVELS
-from osi_check.pipeline import ScanError, scan
+from osi_check.modifications.bundle import BundleError, plan, write
+from osi_check.pipeline import ScanError, collect_with_upstream, scan
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 CONFIG_ERRORS = (RuleError, KnowledgeError, VocabularyError, ScanError)
@@ -78,8 +79,16 @@ def cli() -> None:
               help="An extra directory of rules, added to the built-in ones. Repeatable.")
 @click.option("--timestamp", is_flag=True,
               help="Stamp the report with the time (SOURCE_DATE_EPOCH if set). Off by default: reports are reproducible.")
+@click.option("--upstream", metavar="REF|DIR|ARCHIVE",
+              help="The pristine upstream release to compare with: a tag or commit of PATH's git repository, a "
+                   "directory, or a .tar.gz/.tgz/.tar/.zip. Decides per component whether it was modified.")
+@click.option("--ignore-whitespace", is_flag=True,
+              help="With --upstream: changes of line endings and whitespace only do not count as modifications.")
+@click.option("--source-offer", metavar="BUNDLE|URL",
+              help="Check the source offer: a bundle written by `osi-check bundle` (directory or archive; needs "
+                   "--upstream) must match the tree, or a URL must be linked from the tree.")
 def scan_command(path, profile, modified, outbound_license_option, formats, output, fail_on, rule_dirs,
-                 timestamp) -> None:
+                 timestamp, upstream, ignore_whitespace, source_offer) -> None:
     """Scan PATH (default: the current directory) and report license findings."""
     try:
         outbound = outbound_license(outbound_license_option)
@@ -88,12 +97,43 @@ def scan_command(path, profile, modified, outbound_license_option, formats, outp
         raise click.UsageError(str(exc)) from None
     deployment = deployment_for(profile, MODIFIED_CHOICES[modified], outbound)
     report = scan(path, deployment, extra_rule_dirs=tuple(rule_dirs), fail_on=fail_on,
-                  clock=_clock() if timestamp else None)
+                  clock=_clock() if timestamp else None, upstream=upstream, ignore_whitespace=ignore_whitespace,
+                  source_offer=source_offer)
     for out in outputs:
         _write(FORMATS[out.format](report), out.path)
         if out.path is not None and out.format != "text":
             click.echo(f"osi-check: {'FAIL' if report.gate.failed else 'PASS'}; {out.format} report written to {out.path}", err=True)
     sys.exit(EXIT_FINDINGS if report.gate.failed else EXIT_CLEAN)
+
+
+@cli.command("bundle")
+@click.argument("path", default=".", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--upstream", required=True, metavar="REF|DIR|ARCHIVE",
+              help="The pristine upstream release: a tag or commit of PATH's git repository, a directory or an archive.")
+@click.option("--deployment", "profile", type=click.Choice(list(PROFILES)), default="saas", show_default=True,
+              help="How the CRM is deployed: decides which copyleft duties are triggered.")
+@click.option("--ignore-whitespace", is_flag=True, help="Whitespace-only changes do not count as modifications.")
+@click.option("--offer-url", metavar="URL", help="Where the bundle will be published; written into SOURCE-OFFER.txt.")
+@click.option("-o", "--output", required=True, type=click.Path(path_type=Path),
+              help="A new directory, or a .tar.gz/.tgz/.zip file, to write the bundle to.")
+def bundle_command(path, upstream, profile, ignore_whitespace, offer_url, output) -> None:
+    """Write what a deployment of the modified tree at PATH must disclose: the Corresponding Source of its
+    modified copyleft parts, license texts, notices, the dated list of modifications and the source offer."""
+    facts = collect_with_upstream(path, deployment_for(profile), upstream, ignore_whitespace=ignore_whitespace)
+    try:
+        the_plan = plan(facts, path, offer_url)
+        written = write(the_plan, path, output)
+    except BundleError as exc:
+        raise click.UsageError(str(exc)) from None
+    for part in the_plan.parts:
+        click.echo(f"{part.name} ({part.license}, {part.copyleft} copyleft): {len(part.files)} file(s), {part.scope}; {part.reason}")
+    if not the_plan.parts:
+        click.echo("nothing to disclose: no modified copyleft component is conveyed or offered over a network")
+    for note in the_plan.undecided:
+        click.echo(f"undecided: {note}", err=True)
+    for problem in facts.problems:
+        click.echo(f"warning: {problem}", err=True)
+    click.echo(f"osi-check: bundle with {len(written)} file(s) written to {output}", err=True)
 
 
 @cli.group("rules")

@@ -24,6 +24,9 @@ FIELDS = {
     "component.version": lambda ctx: ctx.component.version or "(no version)",
     "license.expression": lambda ctx: ctx.license.expression or "no license found",
     "license.raw": lambda ctx: raw_license_text(ctx),
+    "application.name": lambda ctx: ctx.application.name if ctx.application else "the application",
+    "application.license": lambda ctx: (ctx.application.license.expression if ctx.application else None)
+    or "no license found",
 }
 
 

@@ -61,25 +61,37 @@ def load_cases(rule: Rule) -> list[dict]:
     return cases
 
 
-def _context(case: dict) -> SubjectContext:
-    raw = case["license"]
-    location = Location("case.json", 1)
+def _conclusion(raw: str | None, location: Location, case: dict) -> LicenseConclusion:
     if raw is None:
-        conclusion = LicenseConclusion(None)
-    else:
-        normalized = licensing.normalize(raw)
-        conclusion = LicenseConclusion(
-            normalized.expression,
-            (Evidence(EvidenceKind.DECLARED, location, raw),),
-            normalized.unknown,
-            normalized.notes,
-            confident=case.get("confident", normalized.confident),
-            conflicts=tuple(case.get("conflicts", ())),
-            additional_terms=tuple(
-                AdditionalTerm("attribution", f"must retain the display of {notice!r}", location, "7(b)", (notice,))
-                for notice in case.get("attribution", ())
-            ),
-        )
+        return LicenseConclusion(None)
+    normalized = licensing.normalize(raw)
+    return LicenseConclusion(
+        normalized.expression,
+        (Evidence(EvidenceKind.DECLARED, location, raw),),
+        normalized.unknown,
+        normalized.notes,
+        confident=case.get("confident", normalized.confident),
+        conflicts=tuple(case.get("conflicts", ())),
+        additional_terms=tuple(
+            AdditionalTerm("attribution", f"must retain the display of {notice!r}", location, "7(b)", (notice,))
+            for notice in case.get("attribution", ())
+        ),
+    )
+
+
+def _application(case: dict, location: Location) -> Component | None:
+    """The application a case's subject is deployed inside, when the case names its license."""
+    spec = case.get("application")
+    if spec is None:
+        return None
+    return Component(key="application:.", name="application", version=None, ecosystem="application",
+                     role=Role.APPLICATION, scope=Scope.RUNTIME, location=location, root=".",
+                     license=_conclusion(spec["license"], location, {}))
+
+
+def _context(case: dict) -> SubjectContext:
+    location = Location("case.json", 1)
+    conclusion = _conclusion(case["license"], location, case)
     spec = case.get("component", {})
     if "license" in spec:  # the component's own license, when the case is one of its files
         own = licensing.normalize(spec["license"])
@@ -111,7 +123,8 @@ def _context(case: dict) -> SubjectContext:
     if "changes" in case:
         changes = tuple(FileChange(path, "modified", component_key=component.key) for path in case["changes"])
     return SubjectContext(subject, conclusion, component, deployment, builtin_knowledge(), sbom_present=sbom != "none",
-                          changes=changes, work=_work(case))
+                          changes=changes, work=_work(case),
+                          application=_application(case, location), added=spec.get("added"))
 
 
 def _work(case: dict) -> Work:

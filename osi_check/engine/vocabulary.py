@@ -45,6 +45,11 @@ class SubjectContext:
     # The files of this subject that differ from upstream; None when no upstream comparison was made.
     changes: tuple[FileChange, ...] | None = None
     work: Work = Work()  # the deployed work as a whole: what binds it (compatibility) and its add-on modules
+    # The scanned application the subject is deployed inside (None: there is none, e.g. in a rule test).
+    application: Component | None = None
+    # Not part of the upstream release (a component of which it has no file, or an added file); None
+    # when no upstream comparison was made.
+    added: bool | None = None
 
 
 # Readers whose components come from an SBOM handed over with the delivery, not from the tree itself.
@@ -239,6 +244,35 @@ def addons_path_copyleft(ctx: SubjectContext) -> str | None:
     return _max_level(levels)
 
 
+def _as_application(ctx: SubjectContext) -> SubjectContext | None:
+    """The same subject seen through the application's license, for the `application.*` facts."""
+    if ctx.application is None:
+        return None
+    return SubjectContext(ctx.subject, ctx.application.license, ctx.application, ctx.deployment, ctx.knowledge)
+
+
+def application_copyleft(ctx: SubjectContext) -> str | None:
+    app = _as_application(ctx)
+    return None if app is None else license_copyleft(app)
+
+
+def application_family(ctx: SubjectContext) -> FamilyValue | None:
+    app = _as_application(ctx)
+    return None if app is None else FamilyValue(app)
+
+
+def application_exception(ctx: SubjectContext) -> bool | None:
+    """An explicit exception or additional permission on the application's license (a `WITH` exception,
+    or a §7 additional permission found with it, such as the CiviCRM Licensing Exception)."""
+    app = _as_application(ctx)
+    node = None if app is None else _tree(app)
+    if node is None:
+        return None
+    if any(leaf.exception for leaf in licensing.leaves(node)):
+        return True
+    return any(term.kind == "extra-permission" for term in app.license.additional_terms)
+
+
 RESOLVERS: dict[str, Callable[[SubjectContext], object]] = {
     "license.known": license_known,
     "license.osi-approved": license_osi_approved,
@@ -261,6 +295,10 @@ RESOLVERS: dict[str, Callable[[SubjectContext], object]] = {
     "component.scope": lambda ctx: ctx.component.scope.value,
     "component.shipped": lambda ctx: ctx.component.shipped,
     "component.modified": component_modified,
+    "upstream.added": lambda ctx: ctx.added,
+    "application.copyleft": application_copyleft,
+    "application.family": application_family,
+    "application.exception": application_exception,
     "deployment.profile": lambda ctx: ctx.deployment.profile,
     "deployment.distributed": lambda ctx: ctx.deployment.distributed,
     "deployment.network-service": lambda ctx: ctx.deployment.network_service,

@@ -40,7 +40,7 @@ def _more(total: int) -> list[str]:
 def render(report: Report) -> str:
     counts = summary.counts(report)
     out = [f"### osi-check: {summary.verdict(report)}", "",
-           f"**{md(report.target)}** · deployment {summary.deployment_text(report)} · "
+           f"**{md(report.target)}** · deployment {md(summary.deployment_text(report))} · "
            f"{len(report.components)} components · {report.files_scanned} files", "",
            "| error | warning | note | waived |", "|---:|---:|---:|---:|",
            f"| {counts['error']} | {counts['warning']} | {counts['note']} | {counts['waived']} |", ""]

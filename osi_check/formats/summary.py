@@ -67,7 +67,10 @@ def deployment_text(report: Report) -> str:
     flags = [
         "distributed" if d.distributed else "not distributed",
         "network service" if d.network_service else "no outside network users",
-        {True: "modified", False: "unmodified", None: "modification status unknown"}[d.modified],
+        {True: "modified", False: "unmodified", None: "modification status unknown"}[d.modified]
+        if report.upstream is None
+        else f"compared with {report.upstream}: {sum(c.counts_as_modification for c in report.modifications)} "
+        "file(s) changed",
     ]
     return f"{d.profile} ({', '.join(flags)})"
 
