@@ -5,6 +5,9 @@ rule, severity, topic, message, action and evidence."""
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import subprocess
 from pathlib import Path
 
 import jsonschema
@@ -80,6 +83,40 @@ def test_modified_agpl_saas_must_offer_the_corresponding_source():
     assert offer["facts"]["component.modified"] == "true"
     assert any(e["path"] == "composer.json" and e["quote"] == '"AGPL-3.0-only"' for e in offer["evidence"])
     assert findings(report, "obligations/agpl-unmodified-network-use") == []
+
+
+# 2, measured: the fork is a real git repository compared with its release tag, so the files are listed
+def test_modified_agpl_saas_lists_the_modified_files_measured_against_the_release(tmp_path):
+    repo = tmp_path / "suitecrm-fork"
+    shutil.copytree(TREES / "suitecrm-7b", repo)
+    _git(repo, "init", "-q")
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-q", "-m", "SuiteCRM release")
+    _git(repo, "tag", "v7.14")
+    account = repo / "modules" / "Accounts" / "Account.php"
+    account.write_text(account.read_text("utf-8") + "\n// integrator: custom validation of VAT numbers\n", "utf-8")
+    footer = repo / "themes" / "SuiteP" / "tpls" / "footer.tpl"
+    footer.write_text(footer.read_text("utf-8").replace("\n", "\r\n"), "utf-8")  # line endings only
+    result = run_cli("scan", str(repo), "--deployment", "saas", "--upstream", "v7.14", "--ignore-whitespace",
+                     "--format", "json")
+    assert result.returncode == 1, result.stderr
+    report = json.loads(result.stdout)
+    jsonschema.validate(report, SCHEMA)
+    offer = one(report, "obligations/agpl-network-source-offer", APP)
+    assert (offer["kind"], offer["severity"]) == ("obligation", "error")
+    assert offer["facts"]["component.modified"] == "true"
+    assert "modules/Accounts/Account.php" in offer["message"] + offer["action"]["what"]
+    assert "footer.tpl" not in offer["message"] + offer["action"]["what"]  # whitespace-only: shown, not counted
+    changed = {f["path"]: f for f in report["modifications"]["files"]}
+    assert changed["modules/Accounts/Account.php"]["status"] == "modified"
+    assert changed["themes/SuiteP/tpls/footer.tpl"]["whitespace_only"] is True
+
+
+def _git(repo: Path, *args: str) -> None:
+    env = {"GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1", "PATH": os.environ["PATH"],
+           "GIT_AUTHOR_DATE": "2024-03-01T10:00:00+00:00", "GIT_COMMITTER_DATE": "2024-03-01T10:00:00+00:00"}
+    subprocess.run(["git", "-c", "user.name=Dev", "-c", "user.email=dev@example.org", "-c", "init.defaultBranch=main",
+                    *args], cwd=repo, env=env, check=True, capture_output=True)
 
 
 # 3. Same, modified, used only by staff over the internal network
