@@ -12,20 +12,19 @@ from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
-from osi_check import __version__, licensing
+from osi_check import licensing
+from osi_check.assemble import SCHEMA_VERSION, assemble_report  # noqa: F401 - SCHEMA_VERSION is re-exported
 from osi_check.detect import DETECTORS
 from osi_check.engine.evaluate import evaluate, fingerprint
 from osi_check.engine.knowledge import builtin_knowledge
 from osi_check.engine.rules import Rule, load_rules, rules_digest
 from osi_check.facts import Deployment, Facts, InputProblem, Location, SourceResult
-from osi_check.gate import decide
 from osi_check.model import Citation, Finding, FindingKind, Report, Severity, Subject
 from osi_check.reader import Reader
 from osi_check.resolve import resolve
 from osi_check.sources import SOURCES
 from osi_check.tree import Tree
 
-SCHEMA_VERSION = "1.0"
 READERS: tuple[Reader, ...] = (*SOURCES, *DETECTORS)
 INPUT_ERROR_RULE = "input-error"
 
@@ -36,16 +35,25 @@ class ScanError(Exception):
 
 def collect(root: Path, deployment: Deployment, readers: tuple[Reader, ...] = READERS) -> Facts:
     """Walk the tree once and let every reader read the files it handles."""
-    if not root.is_dir():
+    tree = open_tree(root)
+    files = list(tree.walk())
+    results = [result for file in files for result in read_file(tree, file, readers)]
+    return facts_from(tree, deployment, results, len(files))
+
+
+def open_tree(root: Path) -> Tree:
+    if not Path(root).is_dir():
         raise ScanError(f"{root}: not a directory")
-    tree = Tree(root)
-    results: list[SourceResult] = []
-    files_scanned = 0
-    for file in tree.walk():
-        files_scanned += 1
-        for reader in readers:
-            if reader.handles(file):
-                results.append(_read_guarded(reader, tree, file))
+    return Tree(Path(root))
+
+
+def read_file(tree: Tree, file, readers: tuple[Reader, ...] = READERS) -> list[SourceResult]:
+    """What every reader that handles `file` reads from it, in registry order."""
+    return [_read_guarded(reader, tree, file) for reader in readers if reader.handles(file)]
+
+
+def facts_from(tree: Tree, deployment: Deployment, results: list[SourceResult], files_scanned: int) -> Facts:
+    """Resolve the readers' results (in walk order) into the facts of the scan."""
     skipped = _summarise_links(tree.links_skipped)
     return resolve(tree.root.name, deployment, results, files_scanned=files_scanned, skipped=skipped)
 
@@ -92,6 +100,12 @@ def input_error_findings(facts: Facts) -> tuple[Finding, ...]:
     )
 
 
+def evaluate_facts(facts: Facts, rules: tuple[Rule, ...]) -> tuple[Finding, ...]:
+    """Every finding the rules (and the input problems) give for the facts, in report order."""
+    findings = evaluate(rules, facts, builtin_knowledge()) + input_error_findings(facts)
+    return tuple(sorted(findings, key=Finding.sort_key))
+
+
 def build_report(
     facts: Facts,
     rules: tuple[Rule, ...],
@@ -99,24 +113,8 @@ def build_report(
     fail_on: str = "error",
     clock: Callable[[], datetime] | None = None,
 ) -> Report:
-    findings = evaluate(rules, facts, builtin_knowledge()) + input_error_findings(facts)
-    findings = tuple(sorted(findings, key=Finding.sort_key))
-    return Report(
-        schema_version=SCHEMA_VERSION,
-        tool_version=__version__,
-        license_list_version=licensing.license_list_version(),
-        rules_digest=rules_digest(rules),
-        target=facts.target,
-        deployment=facts.deployment,
-        generated_at=clock().isoformat(timespec="seconds") if clock else None,
-        components=facts.components,
-        files=facts.files,
-        findings=findings,
-        problems=facts.problems,
-        files_scanned=facts.files_scanned,
-        skipped=facts.skipped,
-        gate=decide(findings, fail_on),
-    )
+    return assemble_report(facts, evaluate_facts(facts, rules), rules_digest=rules_digest(rules),
+                           license_list_version=licensing.license_list_version(), fail_on=fail_on, clock=clock)
 
 
 def scan(

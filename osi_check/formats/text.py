@@ -36,6 +36,9 @@ def _verdict(report: Report) -> str:
     parts = [f"{counts['error']} error(s), {counts['warning']} warning(s), {counts['note']} note(s)"]
     if report.gate.fail_on != "never":
         parts.append(f"{report.gate.counted} at or above --fail-on {report.gate.fail_on}")
+    suppressed = sum(1 for f in report.findings if f.suppression is not None)
+    if suppressed:
+        parts.append(f"{suppressed} suppressed (waiver, baseline or commercial license)")
     if report.partial:
         parts.append(f"PARTIAL SCAN: {len(report.problems)} input(s) could not be read")
     return f"{head}: " + "; ".join(parts)
