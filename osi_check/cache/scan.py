@@ -121,7 +121,7 @@ class _Hashes:
             else:
                 value = _sha256(self.tree, path)
                 self.stats.hashed += 1
-                trusted = file.stamp and file.stamp[1] < self.trust_before and file.stamp[3] < self.trust_before
+                trusted = bool(file.stamp) and file.stamp[1] < self.trust_before
                 self.known[path] = (file.stamp if trusted else (-1, -1, -1, -1), value)
                 self.changed = True
             self.values[path] = value
