@@ -118,7 +118,7 @@ def test_changed_rules_invalidate_the_cache(tree, tmp_path):
                                                "utf-8")
     cache = tmp_path / "cache"
     first, _ = scan_with(tree, cache, extra_rule_dirs=(rules,))
-    assert "review-unknown" not in first  # every known license is read with confidence in the example
+    assert "review-unknown" not in first  # "known: true" and "known: false" at once: never holds
     (rules / "review-unknown.yaml").write_text(rule.replace("license.confident: false", "license.known: true"),
                                                "utf-8")
     second, stats = scan_with(tree, cache, extra_rule_dirs=(rules,))

@@ -121,3 +121,42 @@ def test_the_command_line_wins_over_the_policy(tmp_path):
     report = json.loads(result.stdout)
     assert result.returncode == 0 and report["deployment"]["profile"] == "saas"
     assert report["gate"]["fail_on"] == "error"
+
+
+def _scan_with_a_terminal(tree, env_extra):
+    """stderr on a pseudo-terminal, stdout on a pipe: as a developer running a scan piped into a file."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    primary, secondary = pty.openpty()
+    env = {**{k: v for k, v in os.environ.items() if k != "CI"}, **env_extra, "TERM": "xterm"}
+    process = subprocess.Popen([sys.executable, "-m", "osi_check", "scan", str(tree), "--no-cache"],
+                               stdout=subprocess.PIPE, stderr=secondary, env=env)
+    os.close(secondary)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(primary, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        seen += chunk
+    stdout, _ = process.communicate(timeout=300)
+    os.close(primary)
+    return process.returncode, stdout.decode(), seen.decode("utf-8", "replace")
+
+
+def test_progress_is_shown_on_a_terminal_and_not_in_ci(tmp_path):
+    tree = tmp_path / "many"
+    tree.mkdir()
+    for i in range(260):
+        (tree / f"file{i:03}.php").write_text(f"<?php // SPDX-License-Identifier: MIT\necho {i};\n", "utf-8")
+    code, stdout, terminal = _scan_with_a_terminal(tree, {})
+    assert code == 0 and stdout.startswith("PASS:")
+    assert "reading files" in terminal and "260" in terminal
+    code, stdout_ci, terminal_ci = _scan_with_a_terminal(tree, {"CI": "true"})
+    assert code == 0 and stdout_ci == stdout
+    assert terminal_ci == ""
