@@ -52,7 +52,8 @@ def _fields(cls) -> list[tuple[str, tuple]]:
 
 
 class _Codec:
-    def __init__(self):
+    def __init__(self, dedupe: bool):
+        self.dedupe = dedupe
         self.encoders: dict[type, typing.Callable] = {}
         self.decoders: dict[type, typing.Callable] = {}
         self.memo: dict = {}  # per call: id(encoded) -> decoded, or encoded value -> itself
@@ -76,6 +77,8 @@ class _Codec:
         """One object for equal encodings of the same class, so marshal stores it once. Plain values are
         compared with their type (True, 1 and 1.0 are equal in Python, not in a report); nested tuples are
         already canonical, so their identity stands for them."""
+        if not self.dedupe:
+            return out
         key = (cls, tuple([(tuple, id(x)) if type(x) is tuple else (type(x), x) for x in out]))
         return self.memo.setdefault(key, out)
 
@@ -132,18 +135,21 @@ class _Codec:
         return lambda v: self.decoders[cls](v)
 
 
-_CODEC = _Codec()  # the per-class functions are built once; the memo is emptied for every value
+# The per-class functions are built once; the memo is emptied for every value. Small values (one file's
+# results) are not worth looking for equal records in.
+_CODEC, _SMALL = _Codec(dedupe=True), _Codec(dedupe=False)
 
 
-def dumps(value, cls) -> bytes:
+def dumps(value, cls, *, small: bool = False) -> bytes:
     """Encode a record of the dataclass `cls` (its fields: records, enums, tuples of them, plain values)."""
-    _CODEC.memo.clear()
+    codec = _SMALL if small else _CODEC
+    codec.memo.clear()
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return marshal.dumps(_CODEC.encoder(("record", cls))(value))
+        return marshal.dumps(codec.encoder(("record", cls))(value))
     finally:
-        _CODEC.memo.clear()
+        codec.memo.clear()
         if collecting:
             gc.enable()
 

@@ -255,7 +255,7 @@ def _evaluate(tree, files, deployment, extra_rule_dirs, adjust, store, gen, toke
                 reused = tuple(read_file(recorder, file))
                 deps = tuple((p, tokens(p)) for p in sorted(recorder.seen - {file.path}))
                 fresh.append((file.path, tokens.hashes(file.path), marshal.dumps(deps),
-                              codec.dumps(_FileEntry(reused), _FileEntry)))
+                              codec.dumps(_FileEntry(reused), _FileEntry, small=True)))
                 stats.read += 1
                 progress.advance()
             else:

@@ -18,7 +18,7 @@ import sqlite3
 import time
 from pathlib import Path
 
-SCHEMA = 2
+SCHEMA = 3
 FILE_NAME = "scan-cache.sqlite3"
 KEEP_SNAPSHOTS = 16  # whole-tree results kept (most recently used first): branches, deployments, policies
 KEEP_GENERATIONS_DAYS = 30  # per-file results of other generations (older installs, rules) are dropped after
@@ -50,7 +50,7 @@ class Store:
         self.db.executescript(f"""
             CREATE TABLE IF NOT EXISTS stats (root TEXT PRIMARY KEY, signatures BLOB);
             CREATE TABLE IF NOT EXISTS files (generation TEXT, path TEXT, sha256 TEXT, deps BLOB,
-                results BLOB, used INTEGER, PRIMARY KEY (generation, path)) WITHOUT ROWID;
+                results BLOB, used INTEGER, PRIMARY KEY (generation, path));
             CREATE TABLE IF NOT EXISTS snapshots (key TEXT PRIMARY KEY, root TEXT, payload BLOB, used INTEGER);
             PRAGMA user_version = {SCHEMA};
         """)
