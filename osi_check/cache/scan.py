@@ -228,7 +228,7 @@ def _stored_snapshot(store: Store, key: str, tokens: _Tokens) -> Evaluated | Non
 def _evaluate(tree, files, deployment, extra_rule_dirs, adjust, store, gen, tokens, progress, stats) -> Evaluated:
     from osi_check import licensing
     from osi_check.engine.rules import load_rules, rules_digest
-    from osi_check.pipeline import evaluate_facts, facts_from, read_file
+    from osi_check.pipeline import INPUT_ERROR_RULE, evaluate_facts, facts_from, read_file
 
     rules = load_rules(tuple(extra_rule_dirs))  # a malformed rule stops the run before any reading
     stored = store.file_results(gen) if store else {}
@@ -273,4 +273,4 @@ def _evaluate(tree, files, deployment, extra_rule_dirs, adjust, store, gen, toke
     if store and fresh:
         store.save_file_results(gen, fresh)
     return Evaluated(facts, findings, rules_digest(rules), licensing.license_list_version(),
-                     tuple(r.id for r in rules), tuple(sorted(outside)))
+                     (*(r.id for r in rules), INPUT_ERROR_RULE), tuple(sorted(outside)))
