@@ -119,10 +119,11 @@ def scan_command(ctx, path, profile, modified, fmt, output, fail_on, exit_zero, 
     if write_baseline is not None:
         from osi_check.baseline import render_baseline
 
-        _write(render_baseline(report.findings), write_baseline)
+        baseline = render_baseline(report.findings)
+        _write(baseline, write_baseline)
         if not quiet:
-            counted = render_baseline(report.findings).count('"fingerprint"')
-            click.echo(f"osi-check: baseline of {counted} finding(s) written to {write_baseline}", err=True)
+            recorded = baseline.count('"fingerprint"')
+            click.echo(f"osi-check: baseline of {recorded} finding(s) written to {write_baseline}", err=True)
         sys.exit(EXIT_CLEAN)
     text = FORMATS[fmt](report)
     if quiet and fmt == "text":

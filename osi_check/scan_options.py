@@ -32,7 +32,7 @@ def check_options(ctx: click.Context, *, path: Path, profile: str, modified: str
         raise click.UsageError("--cache and --no-cache exclude each other")
     policy = EMPTY_POLICY
     if not no_policy:
-        found = policy_file or find_policy(Path.cwd())
+        found = policy_file or find_policy(Path("."))  # relative: reports name "osi-check.toml"
         if found is not None:
             policy = load_policy(Path(found))
             notes.append(f"policy: {found}")

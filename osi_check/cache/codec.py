@@ -2,11 +2,14 @@
 
 The cache directory can come from elsewhere (a CI cache restored from another branch), so loading it must
 never run code: values are stored with `marshal` as tuples, strings and numbers only, and decoding builds
-nothing but the registered record classes below, field by field, as their type hints say.
+nothing but dataclass records, field by field, as their type hints say (records, enums, tuples of them,
+optional values and plain values).
 
-Warm re-scans decode tens of thousands of records, so both directions are tuned: a record is the tuple
-of its field values (its class is known from the field that holds it); equal records are stored once
-(the §7 clause repeated in every header of a CRM is one record), and decoded once.
+Warm re-scans decode tens of thousands of records, so both directions are compiled once per class into
+small closures: a record is the tuple of its field values (its class is known from the field that holds
+it), an enum its value. Decoding sets the fields directly, as pickle does: these are frozen records that
+were validated when first made. The garbage collector is paused meanwhile: the new objects hold no cycles,
+and collection passes over a growing heap would otherwise cost more than the decoding itself.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import marshal
 import types
 import typing
 from enum import Enum
+from functools import cache
 
 _PLAIN = (str, int, float, bool, type(None))
 
@@ -46,125 +50,85 @@ def _shape(hint):
     raise TypeError(f"cannot cache a field of type {hint}")
 
 
-def _fields(cls) -> list[tuple[str, tuple]]:
+@cache
+def _fields(cls) -> tuple[tuple[str, tuple], ...]:
     hints = typing.get_type_hints(cls)
-    return [(f.name, _shape(hints[f.name])) for f in dataclasses.fields(cls)]
+    return tuple((f.name, _shape(hints[f.name])) for f in dataclasses.fields(cls))
 
 
-class _Codec:
-    def __init__(self, dedupe: bool):
-        self.dedupe = dedupe
-        self.encoders: dict[type, typing.Callable] = {}
-        self.decoders: dict[type, typing.Callable] = {}
-        self.memo: dict = {}  # per call: id(encoded) -> decoded, or encoded value -> itself
-
-    # encoding ------------------------------------------------------------------------------------
-    def encoder(self, shape):
-        kind = shape[0]
-        if kind == "plain":
-            return lambda v: v
-        if kind == "enum":
-            return lambda v: v.value
-        if kind == "optional":
-            inner = self.encoder(shape[1])
-            return lambda v: None if v is None else inner(v)
-        if kind == "tuple":
-            inner, canon = self.encoder(shape[1]), self.canonical
-            return lambda v: canon(tuple, tuple([inner(x) for x in v]))
-        return self.record_encoder(shape[1])
-
-    def canonical(self, cls, out: tuple) -> tuple:
-        """One object for equal encodings of the same class, so marshal stores it once. Plain values are
-        compared with their type (True, 1 and 1.0 are equal in Python, not in a report); nested tuples are
-        already canonical, so their identity stands for them."""
-        if not self.dedupe:
-            return out
-        key = (cls, tuple([(tuple, id(x)) if type(x) is tuple else (type(x), x) for x in out]))
-        return self.memo.setdefault(key, out)
-
-    def record_encoder(self, cls):
-        if cls not in self.encoders:
-            self.encoders[cls] = None  # recursion guard while building
-            parts = [(name, self.encoder(shape)) for name, shape in _fields(cls)]
-            canon = self.canonical
-
-            def encode(v):
-                values = v.__dict__
-                return canon(cls, tuple([enc(values[name]) for name, enc in parts]))
-
-            self.encoders[cls] = encode
-        return lambda v: self.encoders[cls](v)
-
-    # decoding ------------------------------------------------------------------------------------
-    def decoder(self, shape):
-        kind = shape[0]
-        if kind == "plain":
-            return None
-        if kind == "enum":
-            members = {m.value: m for m in shape[1]}
-            return members.__getitem__
-        if kind == "optional":
-            inner = self.decoder(shape[1])
-            return None if inner is None else (lambda v: None if v is None else inner(v))
-        if kind == "tuple":
-            inner = self.decoder(shape[1])
-            return None if inner is None else (lambda v: tuple([inner(x) for x in v]))
-        return self.record_decoder(shape[1])
-
-    def record_decoder(self, cls):
-        if cls not in self.decoders:
-            self.decoders[cls] = None
-            names = tuple(name for name, _ in _fields(cls))
-            decs = tuple(self.decoder(shape) for _, shape in _fields(cls))
-            nested = [(i, d) for i, d in enumerate(decs) if d is not None]
-            new, memo = object.__new__, self.memo
-
-            def decode(v):
-                found = memo.get(id(v))
-                if found is not None:
-                    return found
-                values = list(v)
-                for i, dec in nested:
-                    values[i] = dec(values[i])
-                obj = new(cls)
-                obj.__dict__.update(zip(names, values))
-                memo[id(v)] = obj
-                return obj
-
-            self.decoders[cls] = decode
-        return lambda v: self.decoders[cls](v)
+def _encoder(shape):
+    kind = shape[0]
+    if kind == "plain":
+        return None
+    if kind == "enum":
+        return lambda v: v.value
+    if kind == "optional":
+        inner = _encoder(shape[1])
+        return None if inner is None else (lambda v: None if v is None else inner(v))
+    if kind == "tuple":
+        inner = _encoder(shape[1])
+        return tuple if inner is None else (lambda v: tuple([inner(x) for x in v]))
+    return _record_encoder(shape[1])
 
 
-# The per-class functions are built once; the memo is emptied for every value. Small values (one file's
-# results) are not worth looking for equal records in.
-_CODEC, _SMALL = _Codec(dedupe=True), _Codec(dedupe=False)
+@cache
+def _record_encoder(cls):
+    """The record classes nest but never recurse (Facts > Component > LicenseConclusion > Evidence >
+    Location), so each class's function is built from its fields' functions directly."""
+    encoders = tuple((name, _encoder(shape)) for name, shape in _fields(cls))
+    return lambda v: tuple([v.__dict__[n] if e is None else e(v.__dict__[n]) for n, e in encoders])
 
 
-def dumps(value, cls, *, small: bool = False) -> bytes:
-    """Encode a record of the dataclass `cls` (its fields: records, enums, tuples of them, plain values)."""
-    codec = _SMALL if small else _CODEC
-    codec.memo.clear()
+def _decoder(shape):
+    kind = shape[0]
+    if kind == "plain":
+        return None
+    if kind == "enum":
+        return {m.value: m for m in shape[1]}.__getitem__
+    if kind == "optional":
+        inner = _decoder(shape[1])
+        return None if inner is None else (lambda v: None if v is None else inner(v))
+    if kind == "tuple":
+        inner = _decoder(shape[1])
+        return tuple if inner is None else (lambda v: tuple([inner(x) for x in v]))
+    return _record_decoder(shape[1])
+
+
+@cache
+def _record_decoder(cls):
+    names = tuple(name for name, _ in _fields(cls))
+    nested = tuple((i, d) for i, d in enumerate(_decoder(shape) for _, shape in _fields(cls)) if d is not None)
+    new = object.__new__
+
+    def decode(v):
+        values = list(v)
+        for i, dec in nested:
+            values[i] = dec(values[i])
+        obj = new(cls)
+        obj.__dict__.update(zip(names, values))
+        return obj
+
+    return decode
+
+
+def dumps(value, cls) -> bytes:
+    """Encode a record of the dataclass `cls`."""
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return marshal.dumps(codec.encoder(("record", cls))(value))
+        return marshal.dumps(_record_encoder(cls)(value))
     finally:
-        codec.memo.clear()
         if collecting:
             gc.enable()
 
 
 def loads(data: bytes, cls):
-    _CODEC.memo.clear()
-    decode = _CODEC.decoder(("record", cls))
     collecting = gc.isenabled()
-    gc.disable()  # tens of thousands of new objects, none cyclic: collection passes would only cost time
+    gc.disable()
     try:
-        raw = marshal.loads(data)
-        return decode(raw)
+        return _record_decoder(cls)(marshal.loads(data))
     except (ValueError, EOFError, TypeError, IndexError, KeyError, AttributeError) as exc:
         raise CodecError(f"cached data does not decode: {exc}") from None
     finally:
-        _CODEC.memo.clear()
         if collecting:
             gc.enable()

@@ -255,7 +255,7 @@ def _evaluate(tree, files, deployment, extra_rule_dirs, adjust, store, gen, toke
                 reused = tuple(read_file(recorder, file))
                 deps = tuple((p, tokens(p)) for p in sorted(recorder.seen - {file.path}))
                 fresh.append((file.path, tokens.hashes(file.path), marshal.dumps(deps),
-                              codec.dumps(_FileEntry(reused), _FileEntry, small=True)))
+                              codec.dumps(_FileEntry(reused), _FileEntry)))
                 stats.read += 1
                 progress.advance()
             else:
@@ -270,7 +270,7 @@ def _evaluate(tree, files, deployment, extra_rule_dirs, adjust, store, gen, toke
     if adjust is not None:
         facts, extra = adjust(facts, lambda path: tokens.hashes(path) if tokens.walked(path) else None)
     findings = tuple(sorted(evaluate_facts(facts, rules) + extra, key=Finding.sort_key))
-    if store and fresh:
+    if store:  # also when nothing was read: it marks the generation as in use
         store.save_file_results(gen, fresh)
     return Evaluated(facts, findings, rules_digest(rules), licensing.license_list_version(),
                      (*(r.id for r in rules), INPUT_ERROR_RULE), tuple(sorted(outside)))

@@ -1,9 +1,10 @@
 """The SQLite file that holds the incremental cache.
 
-Three tables: `stats` maps a file's cheap stat signature (size, mtime, inode, ctime) to the sha256 of its
+Four tables: `stats` maps a file's cheap stat signature (size, mtime, inode, ctime) to the sha256 of its
 content, so an unchanged file is not even read (one record per scanned tree, marshalled: a warm scan
 loads 20,000 signatures at once rather than row by row); `files` holds what the readers read from one file
-(keyed by generation, path and content hash) with the other files they looked at; `snapshots` holds the
+(keyed by generation, path and content hash) with the other files they looked at, and `generations`
+when each generation was last used; `snapshots` holds the
 evaluated result of a whole tree (keyed by the generation and the digest of every file's content).
 
 Two scans at once are safe: the database runs in WAL mode (readers never block the writer) with a busy
@@ -18,7 +19,7 @@ import sqlite3
 import time
 from pathlib import Path
 
-SCHEMA = 3
+SCHEMA = 4
 FILE_NAME = "scan-cache.sqlite3"
 KEEP_SNAPSHOTS = 16  # whole-tree results kept (most recently used first): branches, deployments, policies
 KEEP_GENERATIONS_DAYS = 30  # per-file results of other generations (older installs, rules) are dropped after
@@ -45,12 +46,13 @@ class Store:
         version = self.db.execute("PRAGMA user_version").fetchone()[0]
         if version not in (0, SCHEMA):
             with self.db:
-                for table in ("stats", "files", "snapshots"):
+                for table in ("stats", "files", "generations", "snapshots"):
                     self.db.execute(f"DROP TABLE IF EXISTS {table}")
         self.db.executescript(f"""
             CREATE TABLE IF NOT EXISTS stats (root TEXT PRIMARY KEY, signatures BLOB);
             CREATE TABLE IF NOT EXISTS files (generation TEXT, path TEXT, sha256 TEXT, deps BLOB,
-                results BLOB, used INTEGER, PRIMARY KEY (generation, path));
+                results BLOB, PRIMARY KEY (generation, path));
+            CREATE TABLE IF NOT EXISTS generations (generation TEXT PRIMARY KEY, used INTEGER);
             CREATE TABLE IF NOT EXISTS snapshots (key TEXT PRIMARY KEY, root TEXT, payload BLOB, used INTEGER);
             PRAGMA user_version = {SCHEMA};
         """)
@@ -79,12 +81,18 @@ class Store:
         return {path: (sha, deps, results) for path, sha, deps, results in rows}
 
     def save_file_results(self, generation: str, rows: list[tuple[str, str, bytes, bytes]]) -> None:
+        """Store one generation's new results; drop generations (older installs, old rules) unused for a
+        while, so the file does not grow with every upgrade."""
         now = int(time.time())
         with self.db:
-            self.db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?)",
-                                [(generation, path, sha, deps, results, now) for path, sha, deps, results in rows])
-            self.db.execute("UPDATE files SET used = ? WHERE generation = ?", (now, generation))
-            self.db.execute("DELETE FROM files WHERE used < ?", (now - KEEP_GENERATIONS_DAYS * 86400,))
+            self.db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?)",
+                                [(generation, path, sha, deps, results) for path, sha, deps, results in rows])
+            self.db.execute("INSERT OR REPLACE INTO generations VALUES (?, ?)", (generation, now))
+            stale = [g for (g,) in self.db.execute("SELECT generation FROM generations WHERE used < ?",
+                                                   (now - KEEP_GENERATIONS_DAYS * 86400,))]
+            for old in stale:
+                self.db.execute("DELETE FROM files WHERE generation = ?", (old,))
+                self.db.execute("DELETE FROM generations WHERE generation = ?", (old,))
 
     # whole-tree snapshots ------------------------------------------------------------------------
     def snapshot(self, key: str) -> bytes | None:

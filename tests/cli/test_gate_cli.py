@@ -64,7 +64,7 @@ def test_quiet_prints_the_verdict_only_and_verbose_says_what_was_used(tmp_path):
     cache = tmp_path / "cache"
     verbose = scan("-v", "--cache", str(cache), cwd=tmp_path)
     assert verbose.returncode == 1  # fail-on from the policy
-    assert f"osi-check: policy: {tmp_path / 'osi-check.toml'}" in verbose.stderr
+    assert "osi-check: policy: osi-check.toml" in verbose.stderr
     assert f"osi-check: cache: {cache}:" in verbose.stderr
     again = scan("-v", "--cache", str(cache), cwd=tmp_path)
     assert "whole result reused" in again.stderr and again.stdout == verbose.stdout
@@ -110,7 +110,7 @@ def test_a_policy_with_an_unknown_key_is_exit_2_naming_file_line_and_key(tmp_pat
     policy.write_text("deployment = 'saas'\n\n[[exceptions]]\npurl = 'pkg:npm/x'\nowners = 'me'\n", "utf-8")
     result = run_cli("scan", str(EXAMPLE), cwd=tmp_path)
     assert result.returncode == 2
-    assert f"{policy}:5: unknown key 'owners' in exceptions" in result.stderr
+    assert "osi-check.toml:5: unknown key 'owners' in exceptions" in result.stderr
     assert "Traceback" not in result.stderr
 
 
