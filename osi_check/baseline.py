@@ -1,7 +1,8 @@
 """Baselines: accept the findings a project already has, and fail only on new ones.
 
-`--write-baseline FILE` records the fingerprint of every finding that counts (neither waived nor held
-under a commercial license: a waiver has an expiry that a baseline must not outlive). `--baseline FILE`
+`--write-baseline FILE` records the fingerprint of every finding that is not waived or held under a
+commercial license (a waiver has an expiry that a baseline must not outlive); findings an older baseline
+(`--baseline`) covers are recorded again. `--baseline FILE`
 then marks findings with a recorded fingerprint as suppressed (kind "baseline"): they stay in the
 report, and only new findings count for the gate. Fingerprints are stable across runs and line moves
 (rule + subject identity), so a baseline survives unrelated edits.
@@ -47,7 +48,7 @@ def render_baseline(findings: tuple[Finding, ...]) -> str:
     entries = {
         f.fingerprint: {"fingerprint": f.fingerprint, "rule": f.rule_id, "subject": f.subject.key}
         for f in findings
-        if f.suppression is None and f.rule_id not in ENTRY_RULES
+        if (f.suppression is None or f.suppression.kind == "baseline") and f.rule_id not in ENTRY_RULES
     }
     document = {"osi-check-baseline": FORMAT, "findings": [entries[k] for k in sorted(entries)]}
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

@@ -58,7 +58,8 @@ def run_check(options: CheckOptions, *, progress: Progress | None = None, stats:
             store.close()
     facts = evaluated.facts
     findings = apply_policy(evaluated.findings, policy, options.today, components=facts.components,
-                            files=facts.files, known_rules=frozenset(evaluated.rule_ids))
+                            files=facts.files, known_rules=frozenset(evaluated.rule_ids),
+                            license_choices=evaluated.license_choices)
     if options.baseline is not None:
         findings = apply_baseline(findings, options.baseline)
     return assemble_report(facts, findings, rules_digest=evaluated.rules_digest,

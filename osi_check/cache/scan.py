@@ -46,6 +46,7 @@ class Evaluated:
     license_list_version: str
     rule_ids: tuple[str, ...]
     outside: tuple[str, ...] = ()  # "path\0token" of files read that the walk did not list (see _Tokens)
+    license_choices: tuple[tuple[tuple[str, ...], ...], ...] = ()  # per component: policy.licenses.component_choices
 
 
 @dataclass(frozen=True)
@@ -229,6 +230,7 @@ def _evaluate(tree, files, deployment, extra_rule_dirs, adjust, store, gen, toke
     from osi_check import licensing
     from osi_check.engine.rules import load_rules, rules_digest
     from osi_check.pipeline import INPUT_ERROR_RULE, evaluate_facts, facts_from, read_file
+    from osi_check.policy.licenses import component_choices
 
     rules = load_rules(tuple(extra_rule_dirs))  # a malformed rule stops the run before any reading
     stored = store.file_results(gen) if store else {}
@@ -273,4 +275,5 @@ def _evaluate(tree, files, deployment, extra_rule_dirs, adjust, store, gen, toke
     if store:  # also when nothing was read: it marks the generation as in use
         store.save_file_results(gen, fresh)
     return Evaluated(facts, findings, rules_digest(rules), licensing.license_list_version(),
-                     (*(r.id for r in rules), INPUT_ERROR_RULE), tuple(sorted(outside)))
+                     (*(r.id for r in rules), INPUT_ERROR_RULE), tuple(sorted(outside)),
+                     component_choices(facts.components))

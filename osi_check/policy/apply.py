@@ -68,10 +68,13 @@ def apply_policy(
     components: tuple[Component, ...] = (),
     files: tuple[FileLicense, ...] = (),
     known_rules: frozenset[str] | None = None,
+    license_choices: tuple | None = None,
 ) -> tuple[Finding, ...]:
-    """The findings with the policy applied. `today` decides expiry (inject it: tests and reproducible CI)."""
+    """The findings with the policy applied. `today` decides expiry (inject it: tests and reproducible CI).
+    `known_rules` lets a [severity] entry for a rule that does not exist be reported; `license_choices`
+    (policy.licenses.component_choices of the components) saves parsing the expressions again."""
     subjects = _Subjects(components, files)
-    license_findings, used_allow = check_licenses(components, policy)
+    license_findings, used_allow = check_licenses(components, policy, license_choices)
     result = [*findings, *license_findings]
     entries: list[Finding] = []
 

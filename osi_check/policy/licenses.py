@@ -36,21 +36,42 @@ def _base(license_: str) -> str:
     return license_.split(" WITH ", 1)[0]
 
 
-def check_licenses(components: tuple[Component, ...], policy: Policy) -> tuple[tuple[Finding, ...], set[str]]:
-    """Findings for components whose every choice breaks the policy, and the allow entries that were used."""
-    if not (policy.allow or policy.deny):
-        return (), set()
+Choices = tuple[tuple[str, ...], ...]  # the alternatives of one expression, each the licenses that then apply
+
+
+def component_choices(components: tuple[Component, ...]) -> tuple[Choices, ...]:
+    """Per component, in order: the choices its concluded license offers; () when it is unknown.
+
+    Computed with the scan and kept in the cache with it, so a re-scan served from the cache applies an
+    allow or deny list without loading the expression parser."""
     from osi_check import licensing
 
+    out = []
+    for component in components:
+        conclusion = component.license
+        if conclusion.expression is None or conclusion.unknown:
+            out.append(())
+        else:
+            out.append(tuple(tuple(sorted(c)) for c in choices(licensing.parse(conclusion.expression))))
+    return tuple(out)
+
+
+def check_licenses(components: tuple[Component, ...], policy: Policy,
+                   known_choices: tuple[Choices, ...] | None = None) -> tuple[tuple[Finding, ...], set[str]]:
+    """Findings for components whose every choice breaks the policy, and the allow entries that were used.
+    `known_choices` are `component_choices(components)` when the caller has them already."""
+    if not (policy.allow or policy.deny):
+        return (), set()
+    if known_choices is None or len(known_choices) != len(components):
+        known_choices = component_choices(components)
     allowed = {e.license for e in policy.allow}
     denied = {e.license for e in policy.deny}
     used: set[str] = set()
     findings = []
-    for component in components:
-        conclusion = component.license
-        if conclusion.expression is None or conclusion.unknown:
+    for component, options in zip(components, known_choices):
+        if not options:
             continue
-        options = choices(licensing.parse(conclusion.expression))
+        conclusion = component.license
         passing = []
         for option in options:
             blocked = {x for x in option if x in denied or _base(x) in denied}
@@ -58,8 +79,8 @@ def check_licenses(components: tuple[Component, ...], policy: Policy) -> tuple[t
             if not blocked and not missing:
                 passing.append(option)
         if passing:
-            for option in passing[:1]:  # the first passing choice is the one the team relies on
-                used |= {x if x in allowed else _base(x) for x in option}
+            # the first passing choice is the one the team relies on
+            used |= {x if x in allowed else _base(x) for x in passing[0]}
             continue
         name = f"{component.name}@{component.version}" if component.version else component.name
         subject = Subject("component", component.key, name, str(component.location))
