@@ -1,13 +1,18 @@
-"""The scan as the CI gate runs it: cached scan, policy, baseline, then the Report.
+"""The scan as the CI gate runs it: cached scan, policy, baseline, then the Report (or its rendering).
 
-    scan_tree (cache) ──► clarifications (before the rules) ──► rules ──► apply_policy ──► baseline ──► gate
+    survey (walk, hashes) ─► evaluate (cache; clarifications before the rules) ─► apply_policy ─► baseline ─► gate
 
 Every step after the scan is a pure function of its inputs and of `today`, which the caller passes in
-(SOURCE_DATE_EPOCH or the date), so a waiver's expiry is testable and a CI run reproducible.
+(SOURCE_DATE_EPOCH or the date), so a waiver's expiry is testable and a CI run reproducible. Because they
+are pure, a rendered report can be stored and reused under a key made of everything it depends on: the
+tree's snapshot key (code, rules, license data, every file's content, deployment, clarifications), the
+policy, the baseline, the date, the fail level, the format and the report templates. A warm re-scan of an
+unchanged tree then costs the walk, the stat comparison and one read.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -16,7 +21,7 @@ from pathlib import Path
 
 from osi_check.assemble import assemble_report
 from osi_check.baseline import Baseline, apply_baseline
-from osi_check.cache.scan import CacheStats, Progress, scan_tree
+from osi_check.cache.scan import CacheStats, Evaluated, Progress, Survey, evaluate_survey, survey_tree
 from osi_check.cache.store import CacheUnavailable, Store
 from osi_check.facts import Deployment
 from osi_check.model import Report
@@ -36,26 +41,25 @@ class CheckOptions:
     clock: Callable[[], datetime] | None = None
 
 
-def run_check(options: CheckOptions, *, progress: Progress | None = None, stats: CacheStats | None = None) -> Report:
-    stats = stats if stats is not None else CacheStats()
-    store = None
-    if options.cache_dir is not None:
-        try:
-            store = Store(options.cache_dir)
-        except CacheUnavailable as exc:
-            stats.notes.append(f"cache not used: {exc}")
+def _open_store(options: CheckOptions, stats: CacheStats) -> Store | None:
+    if options.cache_dir is None:
+        return None
     try:
-        policy = options.policy
-        evaluated = scan_tree(
-            options.root, options.deployment,
-            extra_rule_dirs=options.extra_rule_dirs,
-            adjust=partial(clarify, policy=policy) if policy.clarifications else None,
-            adjust_key=repr(policy.clarifications),
-            store=store, progress=progress, stats=stats,
-        )
-    finally:
-        if store is not None:
-            store.close()
+        return Store(options.cache_dir)
+    except CacheUnavailable as exc:
+        stats.notes.append(f"cache not used: {exc}")
+        return None
+
+
+def _survey(options: CheckOptions, store: Store | None, stats: CacheStats) -> Survey:
+    return survey_tree(options.root, options.deployment, extra_rule_dirs=options.extra_rule_dirs,
+                       adjust_key=repr(options.policy.clarifications), store=store, stats=stats)
+
+
+def _report(options: CheckOptions, survey: Survey, progress: Progress | None) -> Report:
+    policy = options.policy
+    evaluated: Evaluated = evaluate_survey(
+        survey, adjust=partial(clarify, policy=policy) if policy.clarifications else None, progress=progress)
     facts = evaluated.facts
     findings = apply_policy(evaluated.findings, policy, options.today, components=facts.components,
                             files=facts.files, known_rules=frozenset(evaluated.rule_ids),
@@ -65,3 +69,46 @@ def run_check(options: CheckOptions, *, progress: Progress | None = None, stats:
     return assemble_report(facts, findings, rules_digest=evaluated.rules_digest,
                            license_list_version=evaluated.license_list_version, fail_on=options.fail_on,
                            clock=options.clock)
+
+
+def run_check(options: CheckOptions, *, progress: Progress | None = None, stats: CacheStats | None = None) -> Report:
+    stats = stats if stats is not None else CacheStats()
+    store = _open_store(options, stats)
+    try:
+        return _report(options, _survey(options, store, stats), progress)
+    finally:
+        if store is not None:
+            store.close()
+
+
+def output_key(survey: Survey, options: CheckOptions, format_name: str) -> str:
+    from osi_check.cache.key import reports_digest
+
+    baseline = (options.baseline.path, sorted(options.baseline.fingerprints)) if options.baseline else None
+    parts = (survey.snapshot_key, format_name, reports_digest(), repr(options.policy), repr(baseline),
+             options.today.isoformat(), options.fail_on)
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+def run_check_rendered(options: CheckOptions, format_name: str, render: Callable[[Report], str], *,
+                       progress: Progress | None = None, stats: CacheStats | None = None) -> tuple[str, bool]:
+    """The rendered report and whether the gate failed. A report stamped with the time is never stored."""
+    stats = stats if stats is not None else CacheStats()
+    store = _open_store(options, stats)
+    try:
+        survey = _survey(options, store, stats)
+        key = output_key(survey, options, format_name) if store is not None and options.clock is None else None
+        if key is not None and survey.unchanged():
+            found = store.output(key)
+            if found is not None:
+                stats.snapshot = stats.output = True
+                survey.save_signatures()
+                return found
+        report = _report(options, survey, progress)
+        text = render(report)
+        if key is not None:
+            store.save_output(key, text, report.gate.failed)
+        return text, report.gate.failed
+    finally:
+        if store is not None:
+            store.close()

@@ -108,35 +108,36 @@ def scan_command(ctx, path, profile, modified, fmt, output, fail_on, exit_zero, 
         policy_file=policy_file, no_policy=no_policy, baseline_file=baseline_file, cache_dir=cache_dir,
         no_cache=no_cache, today=_today(), clock=_clock() if timestamp else None)
     from osi_check.cache.scan import CacheStats
-    from osi_check.check import run_check
+    from osi_check.check import run_check, run_check_rendered
     from osi_check.progress import progress_for
 
     stats = CacheStats()
-    report = run_check(options, progress=progress_for(quiet), stats=stats)
-    if verbose and not quiet:
-        for note in (*notes, *stats.notes, _cache_summary(stats, options.cache_dir)):
-            click.echo(f"osi-check: {note}", err=True)
     if write_baseline is not None:
         from osi_check.baseline import render_baseline
 
-        baseline = render_baseline(report.findings)
+        baseline = render_baseline(run_check(options, progress=progress_for(quiet), stats=stats).findings)
         _write(baseline, write_baseline)
         if not quiet:
             recorded = baseline.count('"fingerprint"')
             click.echo(f"osi-check: baseline of {recorded} finding(s) written to {write_baseline}", err=True)
         sys.exit(EXIT_CLEAN)
-    text = FORMATS[fmt](report)
+    text, failed = run_check_rendered(options, fmt, FORMATS[fmt], progress=progress_for(quiet), stats=stats)
+    if verbose and not quiet:
+        for note in (*notes, *stats.notes, _cache_summary(stats, options.cache_dir)):
+            click.echo(f"osi-check: {note}", err=True)
     if quiet and fmt == "text":
         text = text.split("\n", 1)[0] + "\n"
     _write(text, output)
     if output is not None and fmt != "text" and not quiet:
-        click.echo(f"osi-check: {'FAIL' if report.gate.failed else 'PASS'}; report written to {output}", err=True)
-    sys.exit(EXIT_FINDINGS if report.gate.failed and not exit_zero else EXIT_CLEAN)
+        click.echo(f"osi-check: {'FAIL' if failed else 'PASS'}; report written to {output}", err=True)
+    sys.exit(EXIT_FINDINGS if failed and not exit_zero else EXIT_CLEAN)
 
 
 def _cache_summary(stats, cache_dir: Path | None) -> str:
     if cache_dir is None:
         return "cache: not used (--no-cache)"
+    if stats.output:
+        return f"cache: report reused from {cache_dir} ({stats.hashed} file(s) re-hashed)"
     if stats.snapshot:
         return f"cache: whole result reused from {cache_dir} ({stats.hashed} file(s) re-hashed)"
     return (f"cache: {cache_dir}: {stats.reused} file(s) reused, {stats.read} read, "

@@ -81,3 +81,11 @@ def generation(extra_rule_dirs: tuple[Path, ...], root_name: str) -> str:
     readers name the application after it."""
     parts = (tool_digest(), rules_digest(extra_rule_dirs), data_version(), root_name)
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+@cache
+def reports_digest() -> str:
+    """The report templates and schemas: a rendered report depends on them as much as on the code."""
+    digest = hashlib.sha256()
+    _hash_tree(digest, resources.reports_dir())
+    return digest.hexdigest()

@@ -72,6 +72,7 @@ class CacheStats:
     reused: int = 0  # files whose reader results were reused
     read: int = 0  # files read by the readers
     snapshot: bool = False  # the whole evaluated result was reused
+    output: bool = False  # the rendered report was reused
     notes: list[str] = field(default_factory=list)
 
 
@@ -162,6 +163,84 @@ class _Tokens:
         return value
 
 
+@dataclass
+class Survey:
+    """A walked tree with the content hash of every file, and the key its evaluated result is stored under."""
+
+    tree: Tree
+    files: list[TreeFile]
+    deployment: Deployment
+    extra_rule_dirs: tuple[Path, ...]
+    store: Store | None
+    stats: CacheStats
+    generation: str
+    hashes: _Hashes
+    tokens: _Tokens
+    snapshot_key: str
+
+    def unchanged(self) -> bool:
+        """Whether a stored result exists for this key and the files read outside the walk are unchanged."""
+        outside = self.store.snapshot_outside(self.snapshot_key) if self.store else None
+        return outside is not None and all(self.tokens(path) == token for path, token in outside)
+
+    def save_signatures(self) -> None:
+        hashes = self.hashes
+        if self.store is None:
+            return
+        if len(hashes.known) != len(hashes.by_path):  # files were removed since the last scan
+            hashes.known = {p: v for p, v in hashes.known.items() if p in hashes.by_path}
+            hashes.changed = True
+        if hashes.changed:
+            self.store.save_signatures(str(self.tree.root), hashes.known)
+
+
+def survey_tree(root: Path, deployment: Deployment, *, extra_rule_dirs: tuple[Path, ...] = (), adjust_key: str = "",
+                store: Store | None = None, stats: CacheStats | None = None) -> Survey:
+    """Walk the tree and hash its files (from unchanged stat signatures where possible)."""
+    stats = stats if stats is not None else CacheStats()
+    if not Path(root).is_dir():
+        from osi_check.pipeline import ScanError
+
+        raise ScanError(f"{root}: not a directory")
+    tree = Tree(Path(root))
+    files = list(tree.walk())
+    gen = generation(tuple(extra_rule_dirs), tree.root.name)
+    hashes = _Hashes(tree, files, store.signatures(str(tree.root)) if store else {}, stats)
+    digest = hashlib.sha256(f"{gen}\0{deployment!r}\0{adjust_key}\0".encode())
+    for file in files:
+        digest.update(f"{file.path}\0{hashes(file.path)}\n".encode())
+    digest.update("\0".join(sorted(tree.links_skipped)).encode())
+    return Survey(tree, files, deployment, tuple(extra_rule_dirs), store, stats, gen, hashes, _Tokens(tree, hashes),
+                  digest.hexdigest())
+
+
+def evaluate_survey(
+    survey: Survey,
+    *,
+    adjust: Callable[[Facts, Callable[[str], str | None]], tuple[Facts, tuple[Finding, ...]]] | None = None,
+    progress: Progress | None = None,
+) -> Evaluated:
+    """Facts and findings for the surveyed tree: the stored ones if nothing they depend on changed, else
+    evaluated again, reading only the files whose results cannot be reused."""
+    store, stats = survey.store, survey.stats
+    evaluated = None
+    if store is not None and survey.unchanged():
+        try:
+            evaluated = codec.loads(store.snapshot(survey.snapshot_key) or b"", Evaluated)
+        except codec.CodecError:
+            evaluated = None
+    if evaluated is not None:
+        stats.snapshot = True
+    else:
+        evaluated = _evaluate(survey, adjust, progress or Progress())
+        if store is not None:
+            outside = tuple(tuple(item.split("\0", 1)) for item in evaluated.outside)
+            store.save_snapshot(survey.snapshot_key, str(survey.tree.root), codec.dumps(evaluated, Evaluated),
+                                marshal.dumps(outside))
+    survey.save_signatures()
+    return evaluated
+
+
 def scan_tree(
     root: Path,
     deployment: Deployment,
@@ -177,63 +256,20 @@ def scan_tree(
 
     `adjust(facts, file_sha256)` runs between resolving and evaluating (the policy's clarifications);
     `adjust_key` must change whenever what it does could change."""
-    progress = progress or Progress()
-    stats = stats if stats is not None else CacheStats()
-    if not Path(root).is_dir():
-        from osi_check.pipeline import ScanError
-
-        raise ScanError(f"{root}: not a directory")
-    tree = Tree(Path(root))
-    files = list(tree.walk())
-    root_id = str(tree.root)
-    gen = generation(tuple(extra_rule_dirs), tree.root.name)
-    hashes = _Hashes(tree, files, store.signatures(root_id) if store else {}, stats)
-    tokens = _Tokens(tree, hashes)
-    digest = hashlib.sha256(f"{gen}\0{deployment!r}\0{adjust_key}\0".encode())
-    for file in files:
-        digest.update(f"{file.path}\0{hashes(file.path)}\n".encode())
-    digest.update("\0".join(sorted(tree.links_skipped)).encode())
-    snapshot_key = digest.hexdigest()
-
-    evaluated = _stored_snapshot(store, snapshot_key, tokens) if store else None
-    if evaluated is not None:
-        stats.snapshot = True
-    else:
-        evaluated = _evaluate(tree, files, deployment, extra_rule_dirs, adjust, store, gen, tokens, progress, stats)
-        if store:
-            store.save_snapshot(snapshot_key, root_id, codec.dumps(evaluated, Evaluated))
-    if store:
-        if len(hashes.known) != len(hashes.by_path):  # files were removed since the last scan
-            hashes.known = {p: v for p, v in hashes.known.items() if p in hashes.by_path}
-            hashes.changed = True
-        if hashes.changed:
-            store.save_signatures(root_id, hashes.known)
-    return evaluated
+    survey = survey_tree(root, deployment, extra_rule_dirs=extra_rule_dirs, adjust_key=adjust_key, store=store,
+                         stats=stats)
+    return evaluate_survey(survey, adjust=adjust, progress=progress)
 
 
-def _stored_snapshot(store: Store, key: str, tokens: _Tokens) -> Evaluated | None:
-    payload = store.snapshot(key)
-    if payload is None:
-        return None
-    try:
-        evaluated = codec.loads(payload, Evaluated)
-    except codec.CodecError:
-        return None
-    for item in evaluated.outside:
-        path, _, token = item.partition("\0")
-        if tokens(path) != token:
-            return None
-    return evaluated
-
-
-def _evaluate(tree, files, deployment, extra_rule_dirs, adjust, store, gen, tokens, progress, stats) -> Evaluated:
+def _evaluate(survey: Survey, adjust, progress: Progress) -> Evaluated:
     from osi_check import licensing
     from osi_check.engine.rules import load_rules, rules_digest
     from osi_check.pipeline import INPUT_ERROR_RULE, evaluate_facts, facts_from, read_file
     from osi_check.policy.licenses import component_choices
 
-    rules = load_rules(tuple(extra_rule_dirs))  # a malformed rule stops the run before any reading
-    stored = store.file_results(gen) if store else {}
+    tree, files, store, stats, tokens = survey.tree, survey.files, survey.store, survey.stats, survey.tokens
+    rules = load_rules(survey.extra_rule_dirs)  # a malformed rule stops the run before any reading
+    stored = store.file_results(survey.generation) if store else {}
     results: list[SourceResult] = []
     fresh: list[tuple[str, str, bytes, bytes]] = []
     outside: set[str] = set()
@@ -267,13 +303,13 @@ def _evaluate(tree, files, deployment, extra_rule_dirs, adjust, store, gen, toke
             results.extend(reused)
     finally:
         progress.stop()
-    facts = facts_from(tree, deployment, results, len(files))
+    facts = facts_from(tree, survey.deployment, results, len(files))
     extra: tuple[Finding, ...] = ()
     if adjust is not None:
         facts, extra = adjust(facts, lambda path: tokens.hashes(path) if tokens.walked(path) else None)
     findings = tuple(sorted(evaluate_facts(facts, rules) + extra, key=Finding.sort_key))
     if store:  # also when nothing was read: it marks the generation as in use
-        store.save_file_results(gen, fresh)
+        store.save_file_results(survey.generation, fresh)
     return Evaluated(facts, findings, rules_digest(rules), licensing.license_list_version(),
                      (*(r.id for r in rules), INPUT_ERROR_RULE), tuple(sorted(outside)),
                      component_choices(facts.components))

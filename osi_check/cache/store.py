@@ -5,7 +5,8 @@ content, so an unchanged file is not even read (one record per scanned tree, mar
 loads 20,000 signatures at once rather than row by row); `files` holds what the readers read from one file
 (keyed by generation, path and content hash) with the other files they looked at, and `generations`
 when each generation was last used; `snapshots` holds the
-evaluated result of a whole tree (keyed by the generation and the digest of every file's content).
+evaluated result of a whole tree (keyed by the generation and the digest of every file's content);
+`outputs` holds rendered reports (keyed by that and by everything applied after it: see check.py).
 
 Two scans at once are safe: the database runs in WAL mode (readers never block the writer) with a busy
 timeout, and every write is one short transaction. A cache that cannot be opened or written costs the
@@ -17,11 +18,13 @@ from __future__ import annotations
 import marshal
 import sqlite3
 import time
+import zlib
 from pathlib import Path
 
-SCHEMA = 4
+SCHEMA = 5
 FILE_NAME = "scan-cache.sqlite3"
 KEEP_SNAPSHOTS = 16  # whole-tree results kept (most recently used first): branches, deployments, policies
+KEEP_OUTPUTS = 8  # rendered reports kept (compressed)
 KEEP_GENERATIONS_DAYS = 30  # per-file results of other generations (older installs, rules) are dropped after
 
 
@@ -46,14 +49,16 @@ class Store:
         version = self.db.execute("PRAGMA user_version").fetchone()[0]
         if version not in (0, SCHEMA):
             with self.db:
-                for table in ("stats", "files", "generations", "snapshots"):
+                for table in ("stats", "files", "generations", "snapshots", "outputs"):
                     self.db.execute(f"DROP TABLE IF EXISTS {table}")
         self.db.executescript(f"""
             CREATE TABLE IF NOT EXISTS stats (root TEXT PRIMARY KEY, signatures BLOB);
             CREATE TABLE IF NOT EXISTS files (generation TEXT, path TEXT, sha256 TEXT, deps BLOB,
                 results BLOB, PRIMARY KEY (generation, path));
             CREATE TABLE IF NOT EXISTS generations (generation TEXT PRIMARY KEY, used INTEGER);
-            CREATE TABLE IF NOT EXISTS snapshots (key TEXT PRIMARY KEY, root TEXT, payload BLOB, used INTEGER);
+            CREATE TABLE IF NOT EXISTS snapshots (key TEXT PRIMARY KEY, root TEXT, payload BLOB, outside BLOB,
+                used INTEGER);
+            CREATE TABLE IF NOT EXISTS outputs (key TEXT PRIMARY KEY, failed INTEGER, report BLOB, used INTEGER);
             PRAGMA user_version = {SCHEMA};
         """)
 
@@ -95,6 +100,16 @@ class Store:
                 self.db.execute("DELETE FROM generations WHERE generation = ?", (old,))
 
     # whole-tree snapshots ------------------------------------------------------------------------
+    def snapshot_outside(self, key: str) -> tuple | None:
+        """The (path, token) pairs of files read outside the walk for a stored snapshot; None if none is stored."""
+        row = self.db.execute("SELECT outside FROM snapshots WHERE key = ?", (key,)).fetchone()
+        if row is None:
+            return None
+        try:
+            return tuple(marshal.loads(row[0]))
+        except (ValueError, EOFError, TypeError):
+            return None
+
     def snapshot(self, key: str) -> bytes | None:
         row = self.db.execute("SELECT payload FROM snapshots WHERE key = ?", (key,)).fetchone()
         if row is None:
@@ -103,8 +118,29 @@ class Store:
             self.db.execute("UPDATE snapshots SET used = ? WHERE key = ?", (time.time_ns(), key))
         return row[0]
 
-    def save_snapshot(self, key: str, root: str, payload: bytes) -> None:
+    def save_snapshot(self, key: str, root: str, payload: bytes, outside: bytes) -> None:
         with self.db:
-            self.db.execute("INSERT OR REPLACE INTO snapshots VALUES (?, ?, ?, ?)", (key, root, payload, time.time_ns()))
+            self.db.execute("INSERT OR REPLACE INTO snapshots VALUES (?, ?, ?, ?, ?)",
+                            (key, root, payload, outside, time.time_ns()))
             self.db.execute("DELETE FROM snapshots WHERE key NOT IN "
                             "(SELECT key FROM snapshots ORDER BY used DESC LIMIT ?)", (KEEP_SNAPSHOTS,))
+
+    # rendered reports ----------------------------------------------------------------------------
+    def output(self, key: str) -> tuple[str, bool] | None:
+        row = self.db.execute("SELECT report, failed FROM outputs WHERE key = ?", (key,)).fetchone()
+        if row is None:
+            return None
+        try:
+            text = zlib.decompress(row[0]).decode("utf-8")
+        except (zlib.error, UnicodeDecodeError):
+            return None
+        with self.db:
+            self.db.execute("UPDATE outputs SET used = ? WHERE key = ?", (time.time_ns(), key))
+        return text, bool(row[1])
+
+    def save_output(self, key: str, text: str, failed: bool) -> None:
+        with self.db:
+            self.db.execute("INSERT OR REPLACE INTO outputs VALUES (?, ?, ?, ?)",
+                            (key, int(failed), zlib.compress(text.encode("utf-8"), 1), time.time_ns()))
+            self.db.execute("DELETE FROM outputs WHERE key NOT IN "
+                            "(SELECT key FROM outputs ORDER BY used DESC LIMIT ?)", (KEEP_OUTPUTS,))

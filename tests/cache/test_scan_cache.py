@@ -16,7 +16,7 @@ import pytest
 from osi_check.cache import key as cache_key
 from osi_check.cache.scan import CacheStats, scan_tree
 from osi_check.cache.store import Store
-from osi_check.check import CheckOptions, run_check
+from osi_check.check import CheckOptions, run_check, run_check_rendered
 from osi_check.deployment import deployment_for
 from osi_check.formats import json_report, text
 from tests.conftest import EXAMPLE, REPO
@@ -209,3 +209,43 @@ def test_the_snapshot_level_verifies_files_read_outside_the_walk(tmp_path):
     (shared / "TERMS.md").write_text(reference_text("isc"), "utf-8")  # walked as shared/TERMS.md too
     second = scan_tree(root, SAAS, store=Store(cache))
     assert first != second and second == scan_tree(root, SAAS)
+
+
+def rendered(root, cache_dir, **kwargs) -> tuple[str, bool, CacheStats]:
+    stats = CacheStats()
+    options = CheckOptions(root=root, deployment=SAAS, cache_dir=cache_dir, **{"today": date(2026, 6, 1), **kwargs})
+    text_, failed = run_check_rendered(options, "json", json_report.render, stats=stats)
+    return text_, failed, stats
+
+
+def test_a_rendered_report_is_reused_only_under_everything_it_depends_on(tree, tmp_path):
+    from osi_check.policy.model import Policy, Scope, Waiver
+
+    cache = tmp_path / "cache"
+    waiver = Waiver(Scope(purl="pkg:composer/phpxmlrpc/phpxmlrpc"), "reviewed", "anna", date(2026, 6, 30),
+                    source="osi-check.toml:3")
+    policy = Policy("osi-check.toml", waivers=(waiver,))
+    first, _, stats = rendered(tree, cache, policy=policy)
+    assert not stats.output
+    again, _, stats = rendered(tree, cache, policy=policy)
+    assert stats.output and again == first == rendered(tree, None, policy=policy)[0]
+    # the date is part of the key: the day after the expiry, the waiver no longer applies
+    expired, _, stats = rendered(tree, cache, policy=policy, today=date(2026, 7, 1))
+    assert not stats.output and "policy/expired-exception" in expired
+    assert expired == rendered(tree, None, policy=policy, today=date(2026, 7, 1))[0]
+    # so are the policy, the fail level and the tree
+    _, failed, stats = rendered(tree, cache, fail_on="warning")
+    assert not stats.output and failed
+    (tree / "composer.json").write_text((tree / "composer.json").read_text("utf-8") + "\n", "utf-8")
+    changed, _, stats = rendered(tree, cache, policy=policy)
+    assert not stats.output and changed == rendered(tree, None, policy=policy)[0]
+
+
+def test_a_report_stamped_with_the_time_is_never_stored(tree, tmp_path):
+    from datetime import datetime, timezone
+
+    cache = tmp_path / "cache"
+    clocks = iter([datetime(2026, 6, 1, 8, tzinfo=timezone.utc), datetime(2026, 6, 1, 9, tzinfo=timezone.utc)])
+    first, _, _ = rendered(tree, cache, clock=lambda: next(clocks))
+    second, _, stats = rendered(tree, cache, clock=lambda: next(clocks))
+    assert not stats.output and first != second

@@ -67,7 +67,7 @@ def test_quiet_prints_the_verdict_only_and_verbose_says_what_was_used(tmp_path):
     assert "osi-check: policy: osi-check.toml" in verbose.stderr
     assert f"osi-check: cache: {cache}:" in verbose.stderr
     again = scan("-v", "--cache", str(cache), cwd=tmp_path)
-    assert "whole result reused" in again.stderr and again.stdout == verbose.stdout
+    assert "report reused" in again.stderr and again.stdout == verbose.stdout
 
 
 def test_no_progress_or_extra_output_when_not_a_terminal(tmp_path):
