@@ -249,3 +249,24 @@ def test_a_report_stamped_with_the_time_is_never_stored(tree, tmp_path):
     first, _, _ = rendered(tree, cache, clock=lambda: next(clocks))
     second, _, stats = rendered(tree, cache, clock=lambda: next(clocks))
     assert not stats.output and first != second
+
+
+def test_a_warm_re_scan_imports_neither_the_readers_nor_the_rule_engine(tree, tmp_path):
+    """What keeps a warm re-scan cheap: served from the cache, it never loads the code that reads files or
+    evaluates rules (importing it alone costs more than the whole warm run)."""
+    cache = tmp_path / "cache"
+    program = (
+        "import sys\n"
+        "from osi_check.cli import main\n"
+        "try:\n"
+        f"    main(['scan', {str(tree)!r}, '--cache', {str(cache)!r}, '-o', {str(tmp_path / 'out.txt')!r}])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "heavy = ['osi_check.pipeline', 'osi_check.sources', 'osi_check.detect', 'osi_check.engine.rules',\n"
+        "         'osi_check.licensing', 'jsonschema', 'license_expression']\n"
+        "print(','.join(m for m in heavy if m in sys.modules))\n"
+    )
+    cold = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, cwd=tmp_path)
+    warm = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, cwd=tmp_path)
+    assert "osi_check.pipeline" in cold.stdout, cold.stderr
+    assert warm.stdout.strip() == "", warm.stdout + warm.stderr
