@@ -15,7 +15,7 @@ from pathlib import Path
 import click
 
 from osi_check import __version__
-from osi_check.deployment import MODIFIED_CHOICES, PROFILES, deployment_for
+from osi_check.deployment import MODIFIED_CHOICES, PROFILES
 from osi_check.formats import FORMATS
 from osi_check.gate import FAIL_LEVELS
 
@@ -76,6 +76,10 @@ def cli() -> None:
               help="How the CRM is deployed: internal use, SaaS, delivered to a customer, or received as a buyer.")
 @click.option("--modified", type=click.Choice(list(MODIFIED_CHOICES)), default="unknown", show_default=True,
               help="Whether the code was changed from the upstream release. Unknown makes rules that depend on it ask.")
+@click.option("--outbound-license", "outbound_license_option", metavar="EXPRESSION",
+              help="The license the deployed work as a whole is distributed under (an SPDX expression, e.g. "
+                   "'LicenseRef-osi-check-proprietary' or 'AGPL-3.0-only'). Without it, the licenses that bind the "
+                   "work are derived from its components.")
 @click.option("--format", "fmt", type=click.Choice(list(FORMATS)), default="text", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the report here instead of stdout.")
 @click.option("--fail-on", type=click.Choice(FAIL_LEVELS), default="error", show_default=True,
@@ -98,13 +102,15 @@ def cli() -> None:
 @click.option("--timestamp", is_flag=True,
               help="Stamp the report with the time (SOURCE_DATE_EPOCH if set). Off by default: reports are reproducible.")
 @click.pass_context
-def scan_command(ctx, path, profile, modified, fmt, output, fail_on, exit_zero, rule_dirs, policy_file, no_policy,
-                 baseline_file, write_baseline, cache_dir, no_cache, quiet, verbose, timestamp) -> None:
+def scan_command(ctx, path, profile, modified, outbound_license_option, fmt, output, fail_on, exit_zero, rule_dirs,
+                 policy_file, no_policy, baseline_file, write_baseline, cache_dir, no_cache, quiet, verbose,
+                 timestamp) -> None:
     """Scan PATH (default: the current directory) and report license findings."""
     from osi_check.scan_options import check_options
 
     options, notes = check_options(
-        ctx, path=path, profile=profile, modified=modified, fail_on=fail_on, rule_dirs=rule_dirs,
+        ctx, path=path, profile=profile, modified=modified, outbound=outbound_license_option, fail_on=fail_on,
+        rule_dirs=rule_dirs,
         policy_file=policy_file, no_policy=no_policy, baseline_file=baseline_file, cache_dir=cache_dir,
         no_cache=no_cache, today=_today(), clock=_clock() if timestamp else None)
     from osi_check.cache.scan import CacheStats
@@ -179,15 +185,20 @@ def rules_show(rule_id, rule_dirs) -> None:
 def rules_test(rule_dirs) -> None:
     """Run every rule's test cases (<rule>.tests.yaml). Exit 1 if any fails."""
     from osi_check.engine.rules import load_rules
-    from osi_check.engine.ruletests import run_rule_tests
+    from osi_check.engine.ruletests import coverage_problem, run_rule_tests
 
     failed = total = 0
     for rule in load_rules(tuple(rule_dirs)):
-        for case in run_rule_tests(rule):
+        results = run_rule_tests(rule)
+        for case in results:
             total += 1
             if not case.passed:
                 failed += 1
                 click.echo(f"FAIL {case.rule_id}: {case.name}: expected {case.expected}, got {case.actual}")
+        problem = coverage_problem(rule, results)
+        if problem:
+            failed += 1
+            click.echo(f"FAIL {problem}")
     click.echo(f"{total - failed} passed, {failed} failed")
     sys.exit(EXIT_FINDINGS if failed else EXIT_CLEAN)
 

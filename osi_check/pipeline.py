@@ -95,6 +95,7 @@ def input_error_findings(facts: Facts) -> tuple[Finding, ...]:
             ),
             citations=(Citation("osi-check: bad input is reported, never silently dropped"),),
             fingerprint=fingerprint(INPUT_ERROR_RULE, problem.location.path, problem.message),
+            topic="input",
         )
         for problem in facts.problems
     )

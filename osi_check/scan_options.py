@@ -14,7 +14,7 @@ import click
 from osi_check import resources
 from osi_check.baseline import load_baseline
 from osi_check.check import CheckOptions
-from osi_check.deployment import MODIFIED_CHOICES, deployment_for
+from osi_check.deployment import MODIFIED_CHOICES, deployment_for, outbound_license
 from osi_check.policy import EMPTY_POLICY, find_policy, load_policy
 
 
@@ -22,8 +22,8 @@ def _given(ctx: click.Context, name: str) -> bool:
     return ctx.get_parameter_source(name) is not click.core.ParameterSource.DEFAULT
 
 
-def check_options(ctx: click.Context, *, path: Path, profile: str, modified: str, fail_on: str, rule_dirs,
-                  policy_file: Path | None, no_policy: bool, baseline_file: Path | None, cache_dir: Path | None,
+def check_options(ctx: click.Context, *, path: Path, profile: str, modified: str, outbound: str | None, fail_on: str,
+                  rule_dirs, policy_file: Path | None, no_policy: bool, baseline_file: Path | None, cache_dir: Path | None,
                   no_cache: bool, today: date, clock) -> tuple[CheckOptions, list[str]]:
     notes = []
     if no_policy and policy_file is not None:
@@ -42,9 +42,13 @@ def check_options(ctx: click.Context, *, path: Path, profile: str, modified: str
         modified = policy.modified
     if not _given(ctx, "fail_on") and policy.fail_on:
         fail_on = policy.fail_on
+    try:
+        outbound_expression = outbound_license(outbound)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
     options = CheckOptions(
         root=path,
-        deployment=deployment_for(profile, MODIFIED_CHOICES[modified]),
+        deployment=deployment_for(profile, MODIFIED_CHOICES[modified], outbound_expression),
         today=today,
         extra_rule_dirs=tuple(rule_dirs),
         policy=policy,

@@ -18,13 +18,14 @@ import hashlib
 from collections import defaultdict
 from dataclasses import replace
 
+from osi_check.engine.compatibility import build_work
 from osi_check.engine.conditions import Trace
 from osi_check.engine.knowledge import Knowledge
 from osi_check.engine.messages import render
 from osi_check.engine.rules import Rule
 from osi_check.engine.vocabulary import SBOM_READERS, SubjectContext, builtin_vocabulary
-from osi_check.facts import Component, Facts
-from osi_check.model import FactUsed, Finding, FindingKind, Subject
+from osi_check.facts import Component, Evidence, EvidenceKind, Facts
+from osi_check.model import Action, FactUsed, Finding, FindingKind, Severity, Subject
 
 
 def fingerprint(*parts: str) -> str:
@@ -38,6 +39,7 @@ def subjects(facts: Facts, knowledge: Knowledge) -> dict[str, list[SubjectContex
     sbom_present = any(set(c.sources) & SBOM_READERS for c in facts.components)
     out: dict[str, list[SubjectContext]] = {"component": [], "file": []}
     compared = facts.upstream is not None
+    work = build_work(facts.components, facts.files, knowledge, facts.deployment.outbound_license)
     changes_by_component: dict[str, list] = {}
     for change in facts.changes:
         if change.component_key is not None:
@@ -47,7 +49,8 @@ def subjects(facts: Facts, knowledge: Knowledge) -> dict[str, list[SubjectContex
         subject = Subject("component", component.key, name, str(component.location))
         out["component"].append(
             SubjectContext(subject, component.license, component, facts.deployment, knowledge, sbom_present,
-                           changes=tuple(changes_by_component.get(component.key, ())) if compared else None)
+                           changes=tuple(changes_by_component.get(component.key, ())) if compared else None,
+                           work=work)
         )
     for file in facts.files:
         component = by_key.get(file.component_key)
@@ -57,7 +60,7 @@ def subjects(facts: Facts, knowledge: Knowledge) -> dict[str, list[SubjectContex
         subject = Subject("file", file.path, file.path, location)
         own_changes = tuple(c for c in changes_by_component.get(component.key, ()) if c.path == file.path)
         out["file"].append(SubjectContext(subject, file.license, component, facts.deployment, knowledge, sbom_present,
-                                          changes=own_changes if compared else None))
+                                          changes=own_changes if compared else None, work=work))
     return out
 
 
@@ -90,9 +93,27 @@ def _finding(rule: Rule, ctx: SubjectContext, trace: Trace) -> Finding:
         explanation=rule.explanation,
         citations=rule.citations,
         facts=tuple(FactUsed(k, v) for k, v in sorted(trace.used.items())),
-        evidence=ctx.license.evidence,
+        evidence=evidence_for(rule, ctx),
         fingerprint=fingerprint(rule.id, ctx.subject.type, ctx.subject.key),
+        topic=rule.topic,
+        action=Action(*(render(rule.action[k], ctx) for k in ("what", "to-whom", "how", "by-when")))
+        if rule.action else None,
     )
+
+
+def evidence_for(rule: Rule, ctx: SubjectContext) -> tuple[Evidence, ...]:
+    """The evidence a finding quotes, as the rule asks: the license evidence, the additional terms, or both."""
+    found: list[Evidence] = []
+    for source in rule.evidence:
+        if source == "license":
+            found.extend(ctx.license.evidence)
+        for term in ctx.license.additional_terms if source in ("additional-terms", "attribution-terms") else ():
+            if source == "attribution-terms" and term.kind != "attribution":
+                continue
+            section = f"§{term.section} " if term.section else ""
+            notices = f"; notices to keep: {', '.join(term.required_notices)}" if term.required_notices else ""
+            found.append(Evidence(EvidenceKind.ADDITIONAL_TERMS, term.location, term.text, f"{section}{term.kind}{notices}"))
+    return tuple(found)
 
 
 def _covers(asks_for: str, fact: str) -> bool:
@@ -145,14 +166,16 @@ def _needs_info(leader, unknown: tuple[str, ...], members, vocabulary) -> Findin
     return Finding(
         rule_id=rule.id,
         kind=FindingKind.NEEDS_INFO,
-        severity=rule.severity,
+        # a question is at most a warning: --fail-on warning (or a policy) makes unanswered questions fail
+        severity=min(rule.severity, Severity.WARNING, key=lambda s: s.rank),
         title=f"Needs information: {rule.title[0].lower()}{rule.title[1:]}",
         message=message,
         subject=ctx.subject,
         explanation=rule.explanation,
         citations=rule.citations,
         facts=tuple(used),
-        evidence=ctx.license.evidence,
+        evidence=evidence_for(rule, ctx),
         waiting_rules=tuple(sorted(m[0].id for m in members)),
         fingerprint=fingerprint(rule.id, ctx.subject.type, ctx.subject.key, "unknown", *unknown),
+        topic=rule.topic,
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 
 from osi_check.facts import AdditionalTerm, Component, Evidence, FileLicense, LicenseConclusion, Location
-from osi_check.model import Finding, Report
+from osi_check.model import Action, Finding, Report
 
 SCHEMA_ID = "https://osi-check.invalid/schemas/report-1.schema.json"
 
@@ -108,8 +108,16 @@ def _finding(finding: Finding) -> dict:
         "evidence": [_evidence(e) for e in finding.evidence],
         "waiting_rules": list(finding.waiting_rules),
         "explanation": finding.explanation,
+        "topic": finding.topic,
+        "action": _action(finding.action),
         "citations": [{"text": c.text, "url": c.url} for c in finding.citations],
     }
+
+
+def _action(action: Action | None) -> dict | None:
+    if action is None:
+        return None
+    return {"what": action.what, "to_whom": action.to_whom, "how": action.how, "by_when": action.by_when}
 
 
 def to_data(report: Report) -> dict:
@@ -140,6 +148,7 @@ def to_data(report: Report) -> dict:
             "internal_network": deployment.internal_network,
             "contractor": deployment.contractor,
             "modified": deployment.modified,
+            "outbound_license": deployment.outbound_license,
         },
         "partial": report.partial,
         "gate": {"fail_on": report.gate.fail_on, "failed": report.gate.failed, "counted": report.gate.counted},

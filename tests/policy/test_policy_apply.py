@@ -223,6 +223,15 @@ def test_a_commercial_license_held_satisfies_findings_naming_its_product_until_i
     assert "Odoo Enterprise" in by_rule(unused, "policy/unused-entry")[0].message
 
 
+def test_a_commercial_license_held_for_a_module_satisfies_the_real_commercial_finding(example):
+    held = CommercialLicense("crm_voip_connector", 10, date(2026, 12, 31), source="osi-check.toml:20")
+    findings = run(example, Policy("osi-check.toml", commercial=(held,)))
+    suppressed = {(f.rule_id, f.subject.key) for f in findings if f.suppression}
+    commercial = {(f.rule_id, f.subject.key) for f in findings if f.topic == "commercial"}
+    assert commercial and suppressed == commercial  # the OSD and compatibility findings about it still count
+    assert all(f.suppression.kind == "commercial-license" for f in findings if f.suppression)
+
+
 def test_a_commercial_license_only_covers_commercial_findings(example):
     held = CommercialLicense("phpxmlrpc", None, date(2026, 12, 31))  # named in a needs-info message
     findings = run(example, Policy("p", commercial=(held,)))
