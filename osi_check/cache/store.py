@@ -21,11 +21,11 @@ import time
 import zlib
 from pathlib import Path
 
-SCHEMA = 5
+SCHEMA = 6
 FILE_NAME = "scan-cache.sqlite3"
 KEEP_SNAPSHOTS = 16  # whole-tree results kept (most recently used first): branches, deployments, policies
 KEEP_OUTPUTS = 8  # rendered reports kept (compressed)
-KEEP_GENERATIONS_DAYS = 30  # per-file results of other generations (older installs, rules) are dropped after
+KEEP_GENERATIONS_DAYS = 30  # per-file results of generations (installs, rules) and trees unused this long are dropped
 
 
 class CacheUnavailable(Exception):
@@ -52,7 +52,7 @@ class Store:
                 for table in ("stats", "files", "generations", "snapshots", "outputs"):
                     self.db.execute(f"DROP TABLE IF EXISTS {table}")
         self.db.executescript(f"""
-            CREATE TABLE IF NOT EXISTS stats (root TEXT PRIMARY KEY, signatures BLOB);
+            CREATE TABLE IF NOT EXISTS stats (root TEXT PRIMARY KEY, signatures BLOB, used INTEGER);
             CREATE TABLE IF NOT EXISTS files (generation TEXT, path TEXT, sha256 TEXT, deps BLOB,
                 results BLOB, PRIMARY KEY (generation, path));
             CREATE TABLE IF NOT EXISTS generations (generation TEXT PRIMARY KEY, used INTEGER);
@@ -77,8 +77,11 @@ class Store:
         return found if isinstance(found, dict) else {}
 
     def save_signatures(self, root: str, signatures: dict[str, tuple[tuple[int, ...], str]]) -> None:
+        """Store a tree's signatures; forget trees not scanned for a while (deleted checkouts, temp dirs)."""
+        now = int(time.time())
         with self.db:
-            self.db.execute("INSERT OR REPLACE INTO stats VALUES (?, ?)", (root, marshal.dumps(signatures)))
+            self.db.execute("INSERT OR REPLACE INTO stats VALUES (?, ?, ?)", (root, marshal.dumps(signatures), now))
+            self.db.execute("DELETE FROM stats WHERE used < ?", (now - KEEP_GENERATIONS_DAYS * 86400,))
 
     # per-file results ----------------------------------------------------------------------------
     def file_results(self, generation: str) -> dict[str, tuple[str, bytes, bytes]]:
