@@ -90,25 +90,29 @@ def output_key(survey: Survey, options: CheckOptions, format_name: str) -> str:
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
 
-def run_check_rendered(options: CheckOptions, format_name: str, render: Callable[[Report], str], *,
-                       progress: Progress | None = None, stats: CacheStats | None = None) -> tuple[str, bool]:
-    """The rendered report and whether the gate failed. A report stamped with the time is never stored."""
+def run_check_rendered(options: CheckOptions, renderers: list[tuple[str, Callable[[Report], str]]], *,
+                       progress: Progress | None = None, stats: CacheStats | None = None) -> tuple[list[str], bool]:
+    """Each requested rendering of the report, and whether the gate failed. Stored renderings are reused
+    when every one requested is stored; a report stamped with the time is never stored."""
     stats = stats if stats is not None else CacheStats()
     store = _open_store(options, stats)
     try:
         survey = _survey(options, store, stats)
-        key = output_key(survey, options, format_name) if store is not None and options.clock is None else None
-        if key is not None and survey.unchanged():
-            found = store.output(key)
-            if found is not None:
+        keys = None
+        if store is not None and options.clock is None:
+            keys = [output_key(survey, options, name) for name, _ in renderers]
+        if keys is not None and survey.unchanged():
+            found = [store.output(key) for key in keys]
+            if all(f is not None for f in found):
                 stats.snapshot = stats.output = True
                 survey.save_signatures()
-                return found
+                return [text for text, _ in found], found[0][1]
         report = _report(options, survey, progress)
-        text = render(report)
-        if key is not None:
-            store.save_output(key, text, report.gate.failed)
-        return text, report.gate.failed
+        texts = [render(report) for _, render in renderers]
+        if keys is not None:
+            for key, text in zip(keys, texts):
+                store.save_output(key, text, report.gate.failed)
+        return texts, report.gate.failed
     finally:
         if store is not None:
             store.close()

@@ -17,6 +17,7 @@ import click
 from osi_check import __version__
 from osi_check.deployment import MODIFIED_CHOICES, PROFILES
 from osi_check.formats import FORMATS
+from osi_check.formats.outputs import OutputSpecError, parse_outputs
 from osi_check.gate import FAIL_LEVELS
 
 # The rule engine and the readers are imported where they are used, not here: a re-scan served from
@@ -80,8 +81,11 @@ def cli() -> None:
               help="The license the deployed work as a whole is distributed under (an SPDX expression, e.g. "
                    "'LicenseRef-osi-check-proprietary' or 'AGPL-3.0-only'). Without it, the licenses that bind the "
                    "work are derived from its components.")
-@click.option("--format", "fmt", type=click.Choice(list(FORMATS)), default="text", show_default=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the report here instead of stdout.")
+@click.option("--format", "formats", multiple=True, metavar="NAME[=FILE]",
+              help=f"Report format ({', '.join(FORMATS)}; default text). Repeatable: NAME=FILE writes that "
+                   "report to FILE, so one scan gives every report. A format without FILE goes to -o or stdout.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the report that has no =FILE here instead of stdout.")
 @click.option("--fail-on", type=click.Choice(FAIL_LEVELS), default="error", show_default=True,
               help="Exit 1 when a finding that is not suppressed has at least this severity.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings reach --fail-on (errors still exit 2 or 3).")
@@ -102,17 +106,20 @@ def cli() -> None:
 @click.option("--timestamp", is_flag=True,
               help="Stamp the report with the time (SOURCE_DATE_EPOCH if set). Off by default: reports are reproducible.")
 @click.pass_context
-def scan_command(ctx, path, profile, modified, outbound_license_option, fmt, output, fail_on, exit_zero, rule_dirs,
+def scan_command(ctx, path, profile, modified, outbound_license_option, formats, output, fail_on, exit_zero, rule_dirs,
                  policy_file, no_policy, baseline_file, write_baseline, cache_dir, no_cache, quiet, verbose,
                  timestamp) -> None:
     """Scan PATH (default: the current directory) and report license findings."""
     from osi_check.scan_options import check_options
 
+    try:
+        outputs = parse_outputs(tuple(formats), output)
+    except OutputSpecError as exc:
+        raise click.UsageError(str(exc)) from None
     options, notes = check_options(
         ctx, path=path, profile=profile, modified=modified, outbound=outbound_license_option, fail_on=fail_on,
-        rule_dirs=rule_dirs,
-        policy_file=policy_file, no_policy=no_policy, baseline_file=baseline_file, cache_dir=cache_dir,
-        no_cache=no_cache, today=_today(), clock=_clock() if timestamp else None)
+        rule_dirs=rule_dirs, policy_file=policy_file, no_policy=no_policy, baseline_file=baseline_file,
+        cache_dir=cache_dir, no_cache=no_cache, today=_today(), clock=_clock() if timestamp else None)
     from osi_check.cache.scan import CacheStats
     from osi_check.check import run_check, run_check_rendered
     from osi_check.progress import progress_for
@@ -127,15 +134,18 @@ def scan_command(ctx, path, profile, modified, outbound_license_option, fmt, out
             recorded = baseline.count('"fingerprint"')
             click.echo(f"osi-check: baseline of {recorded} finding(s) written to {write_baseline}", err=True)
         sys.exit(EXIT_CLEAN)
-    text, failed = run_check_rendered(options, fmt, FORMATS[fmt], progress=progress_for(quiet), stats=stats)
+    texts, failed = run_check_rendered(options, [(o.format, FORMATS[o.format]) for o in outputs],
+                                       progress=progress_for(quiet), stats=stats)
     if verbose and not quiet:
         for note in (*notes, *stats.notes, _cache_summary(stats, options.cache_dir)):
             click.echo(f"osi-check: {note}", err=True)
-    if quiet and fmt == "text":
-        text = text.split("\n", 1)[0] + "\n"
-    _write(text, output)
-    if output is not None and fmt != "text" and not quiet:
-        click.echo(f"osi-check: {'FAIL' if failed else 'PASS'}; report written to {output}", err=True)
+    for out, text in zip(outputs, texts):
+        if quiet and out.format == "text":
+            text = text.split("\n", 1)[0] + "\n"
+        _write(text, out.path)
+        if out.path is not None and out.format != "text" and not quiet:
+            click.echo(f"osi-check: {'FAIL' if failed else 'PASS'}; {out.format} report written to {out.path}",
+                       err=True)
     sys.exit(EXIT_FINDINGS if failed and not exit_zero else EXIT_CLEAN)
 
 

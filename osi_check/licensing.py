@@ -995,6 +995,27 @@ def parse(expression: str) -> Node:
     return _convert(_licensing().parse(expression, validate=False, simple=False), unknown, [])
 
 
+def library_expression(expression: str):
+    """A license-expression object for a normalised expression, for libraries that take one (spdx-tools
+    writes SBOMs from them). Nothing else in osi-check should hold these objects."""
+    return _licensing().parse(expression, validate=False)
+
+
+def parse_as_written(expression: str) -> Node:
+    """The tree of an expression with every id kept as written (`parse` maps ids it does not know, such as
+    LicenseRef-scancode-*, to unknown refs). For reports, which must name the ids a conclusion used."""
+
+    def convert(expr) -> Node:
+        if isinstance(expr, LicenseWithExceptionSymbol):
+            return Leaf(expr.license_symbol.key, expr.exception_symbol.key)
+        if isinstance(expr, LicenseSymbol):
+            return Leaf(expr.key)
+        parts = tuple(convert(arg) for arg in expr.args)
+        return AllOf(parts) if isinstance(expr, AND) else AnyOf(parts)
+
+    return convert(_licensing().parse(expression, validate=False, simple=False))
+
+
 def render(node: Node, *, top: bool = True) -> str:
     """Render a tree back to an SPDX expression string, with parentheses only where needed."""
     if isinstance(node, Leaf):

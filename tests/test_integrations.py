@@ -68,7 +68,7 @@ def test_the_github_action_scans_to_sarif_uploads_it_and_gates():
     assert action["runs"]["using"] == "composite"
     steps = action["runs"]["steps"]
     scan = next(s for s in steps if s.get("id") == "scan")
-    assert "--format sarif" in scan["run"] and "osi-check scan" in scan["run"]
+    assert '--format sarif="$SARIF_FILE" --format text' in scan["run"] and "osi-check scan" in scan["run"]
     upload = next(s for s in steps if s.get("uses", "").startswith("github/codeql-action/upload-sarif"))
     assert upload["with"]["sarif_file"] == "${{ inputs.sarif-file }}"
     assert steps[-1]["run"].startswith("exit ")

@@ -6,6 +6,7 @@ bytes (keys in a fixed order, lists already sorted by the pipeline).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 from osi_check.facts import AdditionalTerm, Component, Evidence, FileLicense, LicenseConclusion, Location
@@ -111,6 +112,9 @@ def _finding(finding: Finding) -> dict:
         "topic": finding.topic,
         "action": _action(finding.action),
         "citations": [{"text": c.text, "url": c.url} for c in finding.citations],
+        "topic": finding.topic,
+        "action": dataclasses.asdict(finding.action) if finding.action else None,
+        "suppression": dataclasses.asdict(finding.suppression) if finding.suppression else None,
     }
 
 
@@ -167,6 +171,10 @@ def to_data(report: Report) -> dict:
         "files": [_file(f) for f in report.files],
         "folders": _folders(report.files),
         "findings": [_finding(f) for f in report.findings],
+        "upstream": report.upstream,
+        "modifications": [dataclasses.asdict(m) for m in report.modifications],
+        "license_assessments": [dataclasses.asdict(a) for a in report.license_assessments],
+        "fees": [dataclasses.asdict(f) for f in report.fees],
     }
 
 

@@ -214,7 +214,7 @@ def test_the_snapshot_level_verifies_files_read_outside_the_walk(tmp_path):
 def rendered(root, cache_dir, **kwargs) -> tuple[str, bool, CacheStats]:
     stats = CacheStats()
     options = CheckOptions(root=root, deployment=SAAS, cache_dir=cache_dir, **{"today": date(2026, 6, 1), **kwargs})
-    text_, failed = run_check_rendered(options, "json", json_report.render, stats=stats)
+    (text_,), failed = run_check_rendered(options, [("json", json_report.render)], stats=stats)
     return text_, failed, stats
 
 
@@ -270,3 +270,17 @@ def test_a_warm_re_scan_imports_neither_the_readers_nor_the_rule_engine(tree, tm
     warm = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, cwd=tmp_path)
     assert "osi_check.pipeline" in cold.stdout, cold.stderr
     assert warm.stdout.strip() == "", warm.stdout + warm.stderr
+
+
+def test_several_formats_from_one_scan_are_reused_together(tree, tmp_path):
+    cache = tmp_path / "cache"
+    options = CheckOptions(root=tree, deployment=SAAS, today=date(2026, 6, 1), cache_dir=cache)
+    renderers = [("json", json_report.render), ("text", text.render)]
+    first, _ = run_check_rendered(options, renderers)
+    stats = CacheStats()
+    second, _ = run_check_rendered(options, renderers, stats=stats)
+    assert stats.output and second == first
+    assert first == [json_report.render(check(tree, None)), text.render(check(tree, None))]
+    stats = CacheStats()
+    only_json, _ = run_check_rendered(options, renderers[:1], stats=stats)
+    assert stats.output and only_json == first[:1]
