@@ -9,25 +9,33 @@ from __future__ import annotations
 import os
 import sys
 import traceback
-from datetime import datetime, timezone
+from dataclasses import replace
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 import click
 
 from osi_check import __version__
-from osi_check.deployment import MODIFIED_CHOICES, PROFILES, deployment_for, outbound_license
-from osi_check.engine.knowledge import KnowledgeError
-from osi_check.engine.rules import RuleError, load_rules
-from osi_check.engine.ruletests import coverage_problem, run_rule_tests
-from osi_check.engine.vocabulary import VocabularyError
+from osi_check.deployment import MODIFIED_CHOICES, PROFILES, deployment_for
 from osi_check.formats import FORMATS
 from osi_check.formats.outputs import OutputSpecError, parse_outputs
 from osi_check.gate import FAIL_LEVELS
-from osi_check.modifications.bundle import BundleError, plan, write
-from osi_check.pipeline import ScanError, collect_with_upstream, scan
 
+# The rule engine and the readers are imported where they are used, not here: a re-scan served from
+# the cache never needs them, and importing them costs more than the whole warm re-scan.
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
-CONFIG_ERRORS = (RuleError, KnowledgeError, VocabularyError, ScanError)
+
+
+def _config_errors() -> tuple[type[Exception], ...]:
+    """Errors that mean 'the input or configuration is wrong' (exit 2), not 'osi-check has a bug'."""
+    from osi_check.baseline import BaselineError
+    from osi_check.engine.knowledge import KnowledgeError
+    from osi_check.engine.rules import RuleError
+    from osi_check.engine.vocabulary import VocabularyError
+    from osi_check.pipeline import ScanError
+    from osi_check.policy import PolicyError
+
+    return (RuleError, KnowledgeError, VocabularyError, ScanError, PolicyError, BaselineError)
 
 
 def _clock():
@@ -36,6 +44,12 @@ def _clock():
     if epoch and epoch.isdigit():
         return lambda: datetime.fromtimestamp(int(epoch), tz=timezone.utc)
     return lambda: datetime.now(timezone.utc)
+
+
+def _today() -> date:
+    """The date waivers and commercial licenses expire against: SOURCE_DATE_EPOCH's when set (a
+    reproducible build, a test), else today's in UTC."""
+    return _clock()().date()
 
 
 def _write(text: str, output: Path | None) -> None:
@@ -74,9 +88,22 @@ def cli() -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the report that has no =FILE here instead of stdout.")
 @click.option("--fail-on", type=click.Choice(FAIL_LEVELS), default="error", show_default=True,
-              help="Exit 1 when a finding has at least this severity.")
+              help="Exit 1 when a finding that is not suppressed has at least this severity.")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings reach --fail-on (errors still exit 2 or 3).")
 @click.option("--rules", "rule_dirs", multiple=True, type=click.Path(exists=True, file_okay=False, path_type=Path),
               help="An extra directory of rules, added to the built-in ones. Repeatable.")
+@click.option("--policy", "policy_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="The policy file (default: osi-check.toml, else [tool.osi-check] in pyproject.toml, in the current directory).")
+@click.option("--no-policy", is_flag=True, help="Ignore any policy file.")
+@click.option("--baseline", "baseline_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Findings recorded in this baseline do not count for the gate: only new ones do.")
+@click.option("--write-baseline", type=click.Path(dir_okay=False, path_type=Path),
+              help="Record the current findings as the baseline in this file, and exit 0.")
+@click.option("--cache", "cache_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Directory of the incremental cache (default: the user cache directory).")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the incremental cache.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress and no notes; the text report is its verdict line only.")
+@click.option("-v", "--verbose", is_flag=True, help="Say which policy and cache were used and what the cache reused.")
 @click.option("--timestamp", is_flag=True,
               help="Stamp the report with the time (SOURCE_DATE_EPOCH if set). Off by default: reports are reproducible.")
 @click.option("--upstream", metavar="REF|DIR|ARCHIVE",
@@ -87,23 +114,60 @@ def cli() -> None:
 @click.option("--source-offer", metavar="BUNDLE|URL",
               help="Check the source offer: a bundle written by `osi-check bundle` (directory or archive; needs "
                    "--upstream) must match the tree, or a URL must be linked from the tree.")
-def scan_command(path, profile, modified, outbound_license_option, formats, output, fail_on, rule_dirs,
+@click.pass_context
+def scan_command(ctx, path, profile, modified, outbound_license_option, formats, output, fail_on, exit_zero, rule_dirs,
+                 policy_file, no_policy, baseline_file, write_baseline, cache_dir, no_cache, quiet, verbose,
                  timestamp, upstream, ignore_whitespace, source_offer) -> None:
     """Scan PATH (default: the current directory) and report license findings."""
+    from osi_check.scan_options import check_options
+
     try:
-        outbound = outbound_license(outbound_license_option)
         outputs = parse_outputs(tuple(formats), output)
-    except (ValueError, OutputSpecError) as exc:
+    except OutputSpecError as exc:
         raise click.UsageError(str(exc)) from None
-    deployment = deployment_for(profile, MODIFIED_CHOICES[modified], outbound)
-    report = scan(path, deployment, extra_rule_dirs=tuple(rule_dirs), fail_on=fail_on,
-                  clock=_clock() if timestamp else None, upstream=upstream, ignore_whitespace=ignore_whitespace,
-                  source_offer=source_offer)
-    for out in outputs:
-        _write(FORMATS[out.format](report), out.path)
-        if out.path is not None and out.format != "text":
-            click.echo(f"osi-check: {'FAIL' if report.gate.failed else 'PASS'}; {out.format} report written to {out.path}", err=True)
-    sys.exit(EXIT_FINDINGS if report.gate.failed else EXIT_CLEAN)
+    options, notes = check_options(
+        ctx, path=path, profile=profile, modified=modified, outbound=outbound_license_option, fail_on=fail_on,
+        rule_dirs=rule_dirs, policy_file=policy_file, no_policy=no_policy, baseline_file=baseline_file,
+        cache_dir=cache_dir, no_cache=no_cache, today=_today(), clock=_clock() if timestamp else None)
+    options = replace(options, upstream=upstream, ignore_whitespace=ignore_whitespace, source_offer=source_offer)
+    from osi_check.cache.scan import CacheStats
+    from osi_check.check import run_check, run_check_rendered
+    from osi_check.progress import progress_for
+
+    stats = CacheStats()
+    if write_baseline is not None:
+        from osi_check.baseline import render_baseline
+
+        baseline = render_baseline(run_check(options, progress=progress_for(quiet), stats=stats).findings)
+        _write(baseline, write_baseline)
+        if not quiet:
+            recorded = baseline.count('"fingerprint"')
+            click.echo(f"osi-check: baseline of {recorded} finding(s) written to {write_baseline}", err=True)
+        sys.exit(EXIT_CLEAN)
+    texts, failed = run_check_rendered(options, [(o.format, FORMATS[o.format]) for o in outputs],
+                                       progress=progress_for(quiet), stats=stats)
+    if verbose and not quiet:
+        for note in (*notes, *stats.notes, _cache_summary(stats, options.cache_dir)):
+            click.echo(f"osi-check: {note}", err=True)
+    for out, text in zip(outputs, texts):
+        if quiet and out.format == "text":
+            text = text.split("\n", 1)[0] + "\n"
+        _write(text, out.path)
+        if out.path is not None and out.format != "text" and not quiet:
+            click.echo(f"osi-check: {'FAIL' if failed else 'PASS'}; {out.format} report written to {out.path}",
+                       err=True)
+    sys.exit(EXIT_FINDINGS if failed and not exit_zero else EXIT_CLEAN)
+
+
+def _cache_summary(stats, cache_dir: Path | None) -> str:
+    if cache_dir is None:
+        return "cache: not used (--no-cache)"
+    if stats.output:
+        return f"cache: report reused from {cache_dir} ({stats.hashed} file(s) re-hashed)"
+    if stats.snapshot:
+        return f"cache: whole result reused from {cache_dir} ({stats.hashed} file(s) re-hashed)"
+    return (f"cache: {cache_dir}: {stats.reused} file(s) reused, {stats.read} read, "
+            f"{stats.hashed} hashed")
 
 
 @cli.command("bundle")
@@ -119,6 +183,9 @@ def scan_command(path, profile, modified, outbound_license_option, formats, outp
 def bundle_command(path, upstream, profile, ignore_whitespace, offer_url, output) -> None:
     """Write what a deployment of the modified tree at PATH must disclose: the Corresponding Source of its
     modified copyleft parts, license texts, notices, the dated list of modifications and the source offer."""
+    from osi_check.modifications.bundle import BundleError, plan, write
+    from osi_check.pipeline import collect_with_upstream
+
     facts = collect_with_upstream(path, deployment_for(profile), upstream, ignore_whitespace=ignore_whitespace)
     try:
         the_plan = plan(facts, path, offer_url)
@@ -145,6 +212,8 @@ def rules_group() -> None:
 @click.option("--rules", "rule_dirs", multiple=True, type=click.Path(exists=True, file_okay=False, path_type=Path))
 def rules_list(rule_dirs) -> None:
     """One line per rule: id, kind, severity, title."""
+    from osi_check.engine.rules import load_rules
+
     for rule in load_rules(tuple(rule_dirs)):
         click.echo(f"{rule.id:48} {rule.kind.value:11} {rule.severity.value:8} {rule.title}")
 
@@ -154,6 +223,8 @@ def rules_list(rule_dirs) -> None:
 @click.option("--rules", "rule_dirs", multiple=True, type=click.Path(exists=True, file_okay=False, path_type=Path))
 def rules_show(rule_id, rule_dirs) -> None:
     """Print one rule's file."""
+    from osi_check.engine.rules import load_rules
+
     for rule in load_rules(tuple(rule_dirs)):
         if rule.id == rule_id:
             click.echo(f"# {rule.path}")
@@ -166,6 +237,9 @@ def rules_show(rule_id, rule_dirs) -> None:
 @click.option("--rules", "rule_dirs", multiple=True, type=click.Path(exists=True, file_okay=False, path_type=Path))
 def rules_test(rule_dirs) -> None:
     """Run every rule's test cases (<rule>.tests.yaml). Exit 1 if any fails."""
+    from osi_check.engine.rules import load_rules
+    from osi_check.engine.ruletests import coverage_problem, run_rule_tests
+
     failed = total = 0
     for rule in load_rules(tuple(rule_dirs)):
         results = run_rule_tests(rule)
@@ -194,12 +268,12 @@ def main(argv: list[str] | None = None) -> None:
     except click.ClickException as exc:
         exc.show()
         sys.exit(EXIT_USAGE)
-    except CONFIG_ERRORS as exc:
-        click.echo(f"osi-check: error: {exc}", err=True)
-        sys.exit(EXIT_USAGE)
     except SystemExit:
         raise
     except BaseException as exc:  # noqa: BLE001 - the last line of defence: exit 3, never a raw crash
+        if isinstance(exc, Exception) and isinstance(exc, _config_errors()):
+            click.echo(f"osi-check: error: {exc}", err=True)
+            sys.exit(EXIT_USAGE)
         if isinstance(exc, KeyboardInterrupt):
             click.echo("osi-check: interrupted", err=True)
             sys.exit(130)

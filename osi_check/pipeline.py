@@ -12,13 +12,13 @@ from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
-from osi_check import __version__, licensing
+from osi_check import licensing
+from osi_check.assemble import SCHEMA_VERSION, assemble_report  # noqa: F401 - SCHEMA_VERSION is re-exported
 from osi_check.detect import DETECTORS
 from osi_check.engine.evaluate import evaluate, fingerprint
 from osi_check.engine.knowledge import builtin_knowledge
 from osi_check.engine.rules import Rule, load_rules, rules_digest
 from osi_check.facts import Deployment, Facts, InputProblem, Location, SourceResult
-from osi_check.gate import decide
 from osi_check.modifications import UpstreamError, compare_with_upstream, open_upstream
 from osi_check.modifications.offer import OfferError, check_offer
 from osi_check.model import Citation, Finding, FindingKind, Report, Severity, Subject
@@ -27,7 +27,6 @@ from osi_check.resolve import resolve
 from osi_check.sources import SOURCES
 from osi_check.tree import Tree
 
-SCHEMA_VERSION = "1.0"
 READERS: tuple[Reader, ...] = (*SOURCES, *DETECTORS)
 INPUT_ERROR_RULE = "input-error"
 
@@ -38,16 +37,25 @@ class ScanError(Exception):
 
 def collect(root: Path, deployment: Deployment, readers: tuple[Reader, ...] = READERS) -> Facts:
     """Walk the tree once and let every reader read the files it handles."""
-    if not root.is_dir():
+    tree = open_tree(root)
+    files = list(tree.walk())
+    results = [result for file in files for result in read_file(tree, file, readers)]
+    return facts_from(tree, deployment, results, len(files))
+
+
+def open_tree(root: Path) -> Tree:
+    if not Path(root).is_dir():
         raise ScanError(f"{root}: not a directory")
-    tree = Tree(root)
-    results: list[SourceResult] = []
-    files_scanned = 0
-    for file in tree.walk():
-        files_scanned += 1
-        for reader in readers:
-            if reader.handles(file):
-                results.append(_read_guarded(reader, tree, file))
+    return Tree(Path(root))
+
+
+def read_file(tree: Tree, file, readers: tuple[Reader, ...] = READERS) -> list[SourceResult]:
+    """What every reader that handles `file` reads from it, in registry order."""
+    return [_read_guarded(reader, tree, file) for reader in readers if reader.handles(file)]
+
+
+def facts_from(tree: Tree, deployment: Deployment, results: list[SourceResult], files_scanned: int) -> Facts:
+    """Resolve the readers' results (in walk order) into the facts of the scan."""
     skipped = _summarise_links(tree.links_skipped)
     return resolve(tree.root.name, deployment, results, files_scanned=files_scanned, skipped=skipped)
 
@@ -113,6 +121,12 @@ def input_error_findings(facts: Facts) -> tuple[Finding, ...]:
     )
 
 
+def evaluate_facts(facts: Facts, rules: tuple[Rule, ...]) -> tuple[Finding, ...]:
+    """Every finding the rules (and the input problems) give for the facts, in report order."""
+    findings = evaluate(rules, facts, builtin_knowledge()) + input_error_findings(facts)
+    return tuple(sorted(findings, key=Finding.sort_key))
+
+
 def build_report(
     facts: Facts,
     rules: tuple[Rule, ...],
@@ -122,29 +136,8 @@ def build_report(
     extra_findings: tuple[Finding, ...] = (),
 ) -> Report:
     """`extra_findings`: findings made outside the rules (e.g. the source-offer check), gated like the rest."""
-    findings = evaluate(rules, facts, builtin_knowledge()) + input_error_findings(facts) + extra_findings
-    findings = tuple(sorted(findings, key=Finding.sort_key))
-    return Report(
-        schema_version=SCHEMA_VERSION,
-        tool_version=__version__,
-        license_list_version=licensing.license_list_version(),
-        rules_digest=rules_digest(rules),
-        target=facts.target,
-        deployment=facts.deployment,
-        generated_at=clock().isoformat(timespec="seconds") if clock else None,
-        components=facts.components,
-        files=facts.files,
-        findings=findings,
-        problems=facts.problems,
-        files_scanned=facts.files_scanned,
-        skipped=facts.skipped,
-        gate=decide(findings, fail_on),
-        modifications=facts.changes,
-        upstream=facts.upstream,
-        files_unchanged=facts.files_unchanged,
-        components_added=facts.components_added,
-        components_not_compared=facts.components_not_compared,
-    )
+    return assemble_report(facts, evaluate_facts(facts, rules) + extra_findings, rules_digest=rules_digest(rules),
+                           license_list_version=licensing.license_list_version(), fail_on=fail_on, clock=clock)
 
 
 def scan(
@@ -165,11 +158,30 @@ def scan(
     `source_offer` (a bundle directory or archive, or a URL) the offer is checked against the tree."""
     rules = load_rules(extra_rule_dirs)
     facts = collect_with_upstream(Path(root), deployment, upstream, ignore_whitespace=ignore_whitespace)
-    offer_findings: tuple[Finding, ...] = ()
-    if source_offer is not None:
-        try:
-            offer_findings, offer_problems = check_offer(facts, Path(root), source_offer)
-        except OfferError as exc:
-            raise ScanError(str(exc)) from None
-        facts = replace(facts, problems=facts.problems + offer_problems)
+    facts, offer_findings = check_source_offer(facts, Path(root), source_offer)
     return build_report(facts, rules, fail_on=fail_on, clock=clock, extra_findings=offer_findings)
+
+
+def check_source_offer(facts: Facts, root: Path, source_offer: str | None) -> tuple[Facts, tuple[Finding, ...]]:
+    """With a source offer (a bundle or a URL): the findings of checking it against the tree, and the
+    problems met on the way added to the facts. Without one: nothing to check."""
+    if source_offer is None:
+        return facts, ()
+    try:
+        offer_findings, offer_problems = check_offer(facts, root, source_offer)
+    except OfferError as exc:
+        raise ScanError(str(exc)) from None
+    return replace(facts, problems=facts.problems + offer_problems), tuple(offer_findings)
+
+
+def compare_and_check_offer(facts: Facts, root: Path, upstream: str | None, *, ignore_whitespace: bool = False,
+                            source_offer: str | None = None) -> tuple[Facts, tuple[Finding, ...]]:
+    """The steps that measure the tree against something outside it (the upstream release, the published
+    source offer), for facts already read: used by the cached scan, which reads the tree its own way."""
+    if upstream is not None:
+        try:
+            snapshot = open_upstream(upstream, root)
+        except UpstreamError as exc:
+            raise ScanError(f"--upstream {upstream}: {exc}") from None
+        facts = compare_with_upstream(facts, root, snapshot, ignore_whitespace=ignore_whitespace)
+    return check_source_offer(facts, root, source_offer)

@@ -7,6 +7,7 @@ module asks here instead of guessing paths, so both layouts work.
 
 from __future__ import annotations
 
+import os
 from functools import cache
 from pathlib import Path
 
@@ -46,3 +47,17 @@ def schema_file(name: str) -> Path:
 
 def template_dir() -> Path:
     return reports_dir() / "templates"
+
+
+CACHE_ENV = "OSI_CHECK_CACHE_DIR"
+
+
+def cache_dir() -> Path:
+    """Where osi-check keeps what it can rebuild (the license index, the scan cache):
+    $OSI_CHECK_CACHE_DIR, else the user cache directory (platformdirs)."""
+    override = os.environ.get(CACHE_ENV)
+    if override:
+        return Path(override)
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("osi-check"))

@@ -551,12 +551,9 @@ def _payload(texts: list[tuple[Reference, tuple[str, ...], tuple[bool, ...]]]) -
 
 def cache_dir() -> Path:
     """Where the index is cached: $OSI_CHECK_CACHE_DIR, else the user cache directory."""
-    override = os.environ.get(CACHE_ENV)
-    if override:
-        return Path(override)
-    import platformdirs
+    from osi_check import resources
 
-    return Path(platformdirs.user_cache_dir("osi-check"))
+    return resources.cache_dir()
 
 
 def index_key() -> IndexKey:

@@ -75,9 +75,9 @@ def test_exit_3_for_an_internal_error_without_a_traceback(tmp_path):
         import osi_check.pipeline as pipeline
         def broken(*args, **kwargs):
             raise KeyError("simulated defect")
-        pipeline.build_report = broken
+        pipeline.evaluate_facts = broken
         from osi_check.cli import main
-        main(["scan", {str(_clean_tree(tmp_path))!r}])
+        main(["scan", {str(_clean_tree(tmp_path))!r}, "--no-cache"])
     """)
     result = subprocess.run([sys.executable, "-c", program], cwd=REPO, capture_output=True, text=True, timeout=120)
     assert result.returncode == 3
