@@ -22,10 +22,17 @@ from osi_check.engine.ruletests import run_rule_tests
 from osi_check.engine.vocabulary import VocabularyError
 from osi_check.formats import FORMATS
 from osi_check.gate import FAIL_LEVELS
+from osi_check.fees.knowledge import FeeDataError
+from osi_check.fees.price_list import PriceListError, read_price_list
+from osi_check.osd.detectors import OsdDataError
 from osi_check.pipeline import ScanError, scan
+from osi_check.vet.command import license_assessment, vet_target, vet_text
+from osi_check.osd.page import PAGE_FORMATS
+from osi_check.vet.knowledge import VettingDataError
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
-CONFIG_ERRORS = (RuleError, KnowledgeError, VocabularyError, ScanError)
+CONFIG_ERRORS = (RuleError, KnowledgeError, VocabularyError, ScanError, OsdDataError, FeeDataError, PriceListError,
+                 VettingDataError)
 
 
 def _clock():
@@ -70,12 +77,49 @@ def cli() -> None:
               help="An extra directory of rules, added to the built-in ones. Repeatable.")
 @click.option("--timestamp", is_flag=True,
               help="Stamp the report with the time (SOURCE_DATE_EPOCH if set). Off by default: reports are reproducible.")
-def scan_command(path, profile, modified, fmt, output, fail_on, rule_dirs, timestamp) -> None:
+@click.option("--price-list", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="A vendor price list (YAML or CSV, see README) to judge against the licenses of the delivery.")
+def scan_command(path, profile, modified, fmt, output, fail_on, rule_dirs, timestamp, price_list) -> None:
     """Scan PATH (default: the current directory) and report license findings."""
     deployment = deployment_for(profile, MODIFIED_CHOICES[modified])
     report = scan(path, deployment, extra_rule_dirs=tuple(rule_dirs), fail_on=fail_on,
-                  clock=_clock() if timestamp else None)
+                  clock=_clock() if timestamp else None,
+                  price_list=read_price_list(price_list) if price_list else None)
     _write(FORMATS[fmt](report), output)
+    if output is not None and fmt != "text":
+        click.echo(f"osi-check: {'FAIL' if report.gate.failed else 'PASS'}; report written to {output}", err=True)
+    sys.exit(EXIT_FINDINGS if report.gate.failed else EXIT_CLEAN)
+
+
+@cli.command("license")
+@click.argument("target")
+@click.option("--format", "fmt", type=click.Choice(list(PAGE_FORMATS)), default="text", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the assessment here instead of stdout.")
+@click.option("--withhold-id", is_flag=True,
+              help="Do not identify the text: read it clause by clause only, as if it were an unknown license.")
+def license_command(target, fmt, output, withhold_id) -> None:
+    """Is it open source? Assess TARGET (a license file, an SPDX id, or - for stdin) against the ten criteria of
+    the Open Source Definition. Exit 0 when it conforms, 1 when it does not or it is unclear."""
+    assessment = license_assessment(target, identify=not withhold_id)
+    _write(PAGE_FORMATS[fmt](assessment), output)
+    sys.exit(EXIT_CLEAN if assessment.verdict in ("osi-approved", "conforms-not-approved") else EXIT_FINDINGS)
+
+
+@cli.command("vet")
+@click.argument("path", type=click.Path(exists=True, path_type=Path))
+@click.option("--price-list", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="The vendor's price list (YAML or CSV, see README): each line is judged against the licenses.")
+@click.option("--format", "fmt", type=click.Choice(list(FORMATS)), default="text", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the report here instead of stdout.")
+@click.option("--fail-on", type=click.Choice(FAIL_LEVELS), default="error", show_default=True,
+              help="Exit 1 when a finding has at least this severity.")
+@click.option("--rules", "rule_dirs", multiple=True, type=click.Path(exists=True, file_okay=False, path_type=Path))
+def vet_command(path, price_list, fmt, output, fail_on, rule_dirs) -> None:
+    """Vet a vendor's delivery (a directory): what is really open source, open-core parts, source form, media,
+    the rights the buyer receives, and the price list. The same as scan --deployment buyer."""
+    items = read_price_list(price_list) if price_list else None
+    report = vet_target(path, items, fail_on=fail_on, rule_dirs=tuple(rule_dirs))
+    _write(vet_text(report) if fmt == "text" else FORMATS[fmt](report), output)
     if output is not None and fmt != "text":
         click.echo(f"osi-check: {'FAIL' if report.gate.failed else 'PASS'}; report written to {output}", err=True)
     sys.exit(EXIT_FINDINGS if report.gate.failed else EXIT_CLEAN)

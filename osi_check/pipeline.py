@@ -126,8 +126,17 @@ def scan(
     extra_rule_dirs: tuple[Path, ...] = (),
     fail_on: str = "error",
     clock: Callable[[], datetime] | None = None,
+    price_list: tuple | None = None,
 ) -> Report:
-    """Scan a CRM tree for a deployment and return the Report. Raises RuleError or ScanError before scanning."""
+    """Scan a CRM tree for a deployment and return the Report. Raises RuleError or ScanError before scanning.
+
+    A buyer's scan (and any scan given a vendor price list) is also vetted (osi_check.vet): OSD assessments of
+    every license, open-core parts, source form, media, and the price list judged line by line."""
     rules = load_rules(extra_rule_dirs)
     facts = collect(Path(root), deployment)
-    return build_report(facts, rules, fail_on=fail_on, clock=clock)
+    report = build_report(facts, rules, fail_on=fail_on, clock=clock)
+    if deployment.profile == "buyer" or price_list is not None:
+        from osi_check.vet import vet
+
+        report = vet(report, Path(root), price_list)
+    return report
