@@ -9,7 +9,8 @@ from __future__ import annotations
 import json
 
 from osi_check.facts import AdditionalTerm, Component, Evidence, FileLicense, LicenseConclusion, Location
-from osi_check.model import Finding, Report
+from osi_check.model import FeeItem, Finding, Report
+from osi_check.osd.page import assessment_data
 
 SCHEMA_ID = "https://osi-check.invalid/schemas/report-1.schema.json"
 
@@ -109,7 +110,13 @@ def _finding(finding: Finding) -> dict:
         "waiting_rules": list(finding.waiting_rules),
         "explanation": finding.explanation,
         "citations": [{"text": c.text, "url": c.url} for c in finding.citations],
+        **({"topic": finding.topic} if finding.topic else {}),
     }
+
+
+def _fee(fee: FeeItem) -> dict:
+    return {"what": fee.what, "component": fee.component, "amount": fee.amount, "verdict": fee.verdict,
+            "reason": fee.reason, "citation": fee.citation, "location": fee.location}
 
 
 def to_data(report: Report) -> dict:
@@ -158,6 +165,10 @@ def to_data(report: Report) -> dict:
         "files": [_file(f) for f in report.files],
         "folders": _folders(report.files),
         "findings": [_finding(f) for f in report.findings],
+        # present only when filled (a buyer's scan, `osi-check vet`, a price list): other reports are unchanged
+        **({"license_assessments": [assessment_data(a) for a in report.license_assessments]}
+           if report.license_assessments else {}),
+        **({"fees": [_fee(f) for f in report.fees]} if report.fees else {}),
     }
 
 
