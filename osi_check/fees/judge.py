@@ -23,7 +23,8 @@ class Target:
     """What a price line's `component` names in the delivery: a display name and its licenses."""
 
     name: str
-    licenses: tuple[str, ...]
+    licenses: tuple[str, ...]  # SPDX ids / LicenseRefs
+    non_osi_texts: tuple[str, ...] = ()  # license files of the target that are not identified and fail the OSD
 
 
 def _at_cost(item: LineItem, term: FeeTerm, license_id: str) -> tuple[str, str]:
@@ -41,10 +42,11 @@ def _at_cost(item: LineItem, term: FeeTerm, license_id: str) -> tuple[str, str]:
     return "allowed", f"the amount does not exceed the stated cost ({item.cost}); {term.reason}"
 
 
-def _judge_one(item: LineItem, kind: str, license_id: str) -> tuple[str, str, str]:
-    group = group_for(license_id)
+def _judge_one(item: LineItem, kind: str, license_id: str, osi: bool | None = None) -> tuple[str, str, str]:
+    """One license: (verdict, reason, citation). `osi` is given for a license text that is not identified."""
+    group = group_for(license_id, osi)
     if kind == "commercial-license":
-        osi = licensing.osi_approved(license_id)
+        osi = licensing.osi_approved(license_id) if osi is None else osi
         if osi:
             term = group.term("license") if group else None
             return ("review", f"a commercial license for {license_id} code is only needed for terms other than "
@@ -68,10 +70,11 @@ def judge(item: LineItem, target: Target | None) -> FeeItem:
         return FeeItem(item.what, item.component, item.amount, "review",
                        f"no component or folder of the delivery matches '{item.component}'; kind: {kind}",
                        location=item.location)
-    if not target.licenses:
+    if not target.licenses and not target.non_osi_texts:
         return FeeItem(item.what, target.name, item.amount, "review",
                        f"the license of {target.name} is not known, so this {kind} charge cannot be judged",
                        location=item.location)
     judged = [_judge_one(item, kind, lic) for lic in target.licenses]
+    judged += [_judge_one(item, kind, f"{text} (terms not identified)", osi=False) for text in target.non_osi_texts]
     verdict, reason, citation = max(judged, key=lambda j: _RANK[j[0]])
     return FeeItem(item.what, target.name, item.amount, verdict, f"{kind} charge: {reason}", citation, item.location)

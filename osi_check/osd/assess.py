@@ -112,7 +112,7 @@ def assess_id(license_id: str, *, location: str = "") -> LicenseAssessment:
         return _finish(license_id, name, "osi-approved", "spdx-list", results, True, location=location)
     text = reference_text(license_id)
     from_text = assess_clauses(text, knowledge) if text else None
-    notes = (f"not OSI-approved ({known.status})",) if known else ("not OSI-approved (SPDX license list)",) if record else ()
+    notes = (f"OSI status: {known.status}",) if known else ("not OSI-approved (SPDX license list)",) if record else ()
     if known is not None:
         listed = {c.number: c for c in known.criteria}
         results = []

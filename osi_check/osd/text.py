@@ -22,6 +22,9 @@ _BLOCK = re.compile(r"\n\s*\n|\n(?=\s*(?:[-*\u2022]\s|\(?[0-9ivxa-h]{1,4}[.)]\s|
 # a sentence end: . ! ? followed by space and something that starts a sentence (not "e.g. the", "U.S. law", "Inc. v")
 _SENTENCE = re.compile(r"(?<=[.!?])[\"')\]]?\s+(?=[\"'(\[]?[A-Z0-9])")
 _ABBREV = re.compile(r"(?:\b(?:e\.g|i\.e|etc|Inc|Ltd|Co|Corp|No|Art|Sec|vs|U\.S|cf|al)\.|\b[A-Z]\.)$")
+# a clause that introduces a list ("You may not:", "Licensee shall not"): its items are read with it
+_LEAD_IN = re.compile(r"\b(?:not|never)(?: to)?\b[^.]{0,40}:?\s*$|:\s*$", re.I)
+_ITEM = re.compile(r"^\s*(?:[-*\u2022\u25cf\u00b7]|\(?[0-9ivxa-h]{1,4}[.)])\s")
 MAX_CLAUSE = 1500  # characters: a longer run is cut (a wall of text with no full stop would otherwise be one clause)
 
 
@@ -64,11 +67,18 @@ def clauses(text: str) -> tuple[Clause, ...]:
                 s += MAX_CLAUSE
             spans.append((s, e))
     result = []
+    lead_in = ""
     for s, e in spans:
-        norm = _normalise(text[s:e])
+        raw = text[s:e]
+        norm = _normalise(raw)
         if not norm or not re.search(r"[A-Za-z]", norm):
             continue
+        if lead_in and _ITEM.match(raw):
+            # a list item is read with the clause that introduces it: "You may not:" + "- distribute it"
+            norm = f"{lead_in.rstrip(': ')} {_normalise(_ITEM.sub('', raw, count=1))}"
+        else:
+            lead_in = norm if _LEAD_IN.search(norm) and len(norm) < 200 else ""
         # skip leading white space so the line is the clause's first line
-        lead = len(text[s:e]) - len(text[s:e].lstrip())
+        lead = len(raw) - len(raw.lstrip())
         result.append(Clause(s + lead, e, text.count("\n", 0, s + lead) + 1, norm))
     return tuple(result)

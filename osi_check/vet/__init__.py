@@ -106,20 +106,17 @@ def _targets(report: Report, assessments: list[LicenseAssessment]) -> dict[str, 
 
 
 def _folder_target(name: str, report: Report, assessments: list[LicenseAssessment]) -> Target | None:
+    """A folder of the delivery named by a price line ("enterprise/"): the licenses of its files and license texts."""
     folder = name.strip("/")
-    if not folder:
+    inside = [a for a in assessments if folder and a.location.startswith(folder + "/")]
+    files = [f for f in report.files if folder and f.path.startswith(folder + "/") and f.license.expression]
+    if not inside and not files:
         return None
-    ids = [a.license if not a.license.startswith(folder) else "" for a in assessments
-           if a.location.startswith(folder + "/")]
-    ids += [l.key for f in report.files if f.path.startswith(folder + "/") and f.license.expression
-            for l in licensing.leaves(licensing.parse(f.license.expression))]
-    non_osi = [a for a in assessments if a.location.startswith(folder + "/") and a.verdict != "osi-approved"]
-    known = tuple(dict.fromkeys(i for i in ids if i and licensing.is_known_key(i)))
-    if non_osi and not known:
-        known = ("LicenseRef-osi-check-proprietary",)
-    if not known and not any(a.location.startswith(folder + "/") for a in assessments):
-        return None
-    return Target(folder + "/", known)
+    ids = [a.license for a in inside if licensing.is_known_key(a.license)]
+    ids += [leaf.key for f in files for leaf in licensing.leaves(licensing.parse(f.license.expression))
+            if not leaf.key.startswith(licensing.UNKNOWN_PREFIX)]
+    texts = tuple(a.location for a in inside if not licensing.is_known_key(a.license) and a.verdict != "osi-approved")
+    return Target(folder + "/", tuple(dict.fromkeys(ids)), texts)
 
 
 def judge_price_list(items: tuple[LineItem, ...], report: Report,

@@ -44,10 +44,11 @@ def _line_of(text: str, offset: int) -> int:
     return text.count("\n", 0, offset) + 1
 
 
-def encoded_source(check: Check, tree: Tree, files: list[TreeFile]) -> list[Finding]:
-    out = []
+def _signature_hits(check: Check, tree: Tree, files: list[TreeFile], *, dependencies: bool):
+    """(file, signature name, head of the file, match, line) for the first signature each file of the check's
+    extensions matches; files inside dependency folders only when `dependencies`."""
     for file in files:
-        if _ext(file) not in check.extensions:
+        if _ext(file) not in check.extensions or (not dependencies and _in_dependency(file)):
             continue
         head = _head(tree, file)
         if head is None:
@@ -55,15 +56,21 @@ def encoded_source(check: Check, tree: Tree, files: list[TreeFile]) -> list[Find
         for name, pattern in check.signatures:
             m = pattern.search(head)
             if m:
-                line = _line_of(head, m.start())
-                quote = head[m.start(): m.start() + 80].split("\n")[0]
-                out.append(finding(
-                    check, Subject("file", file.path, file.path, f"{file.path}:{line}"),
-                    f"{file.path} is {name}-encoded PHP: its source is not in the preferred form for modification, "
-                    "so it cannot be read, audited or changed without the vendor (OSD 2).",
-                    (Evidence(EvidenceKind.MARKER, Location(file.path, line), quote, f"{name} signature"),),
-                ))
+                yield file, name, head, m, _line_of(head, m.start())
                 break
+
+
+def encoded_source(check: Check, tree: Tree, files: list[TreeFile]) -> list[Finding]:
+    """Encoded PHP anywhere, vendored packages included: an encoded dependency is as unreadable as the vendor's own."""
+    out = []
+    for file, name, head, m, line in _signature_hits(check, tree, files, dependencies=True):
+        quote = head[m.start(): m.start() + 80].split("\n")[0]
+        out.append(finding(
+            check, Subject("file", file.path, file.path, f"{file.path}:{line}"),
+            f"{file.path} is {name}-encoded PHP: its source is not in the preferred form for modification, "
+            "so it cannot be read, audited or changed without the vendor (OSD 2).",
+            (Evidence(EvidenceKind.MARKER, Location(file.path, line), quote, f"{name} signature"),),
+        ))
     return out
 
 
@@ -101,23 +108,13 @@ def minified_without_source(check: Check, tree: Tree, files: list[TreeFile]) -> 
 
 def license_key_checks(check: Check, tree: Tree, files: list[TreeFile]) -> list[Finding]:
     out = []
-    for file in files:
-        if _ext(file) not in {"php", "js", "ts", "py", "mjs", "inc"} or _in_dependency(file):
-            continue
-        head = _head(tree, file)
-        if head is None:
-            continue
-        for _, pattern in check.signatures:
-            m = pattern.search(head)
-            if m:
-                line = _line_of(head, m.start())
-                text_line = head.split("\n")[line - 1].strip()[:160]
-                out.append(finding(
-                    check, Subject("file", file.path, file.path, f"{file.path}:{line}"),
-                    f"{file.path}:{line} checks a license key: features or the whole product depend on a paid key.",
-                    (Evidence(EvidenceKind.MARKER, Location(file.path, line), text_line, "license-key check"),),
-                ))
-                break
+    for file, _, head, _, line in _signature_hits(check, tree, files, dependencies=False):
+        text_line = head.split("\n")[line - 1].strip()[:160]
+        out.append(finding(
+            check, Subject("file", file.path, file.path, f"{file.path}:{line}"),
+            f"{file.path}:{line} checks a license key: features or the whole product depend on a paid key.",
+            (Evidence(EvidenceKind.MARKER, Location(file.path, line), text_line, "license-key check"),),
+        ))
     return out
 
 

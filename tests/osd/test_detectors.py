@@ -70,3 +70,12 @@ def test_invalid_pattern_names_the_detector(tmp_path):
         "    authority: a\n    citation: {text: t}\n    examples: [x]\n", "utf-8")
     with pytest.raises(det.OsdDataError, match="broken"):
         det.load(copy)
+
+
+def test_list_items_are_read_with_their_lead_in():
+    text = "You may not:\n  - alter any copyright notice;\n  - distribute the Software to third parties;\n"
+    found = clauses(text)
+    assert [c.text for c in found[1:]] == ["You may not alter any copyright notice;",
+                                          "You may not distribute the Software to third parties;"]
+    hits, _ = det.match(KNOWLEDGE, found)
+    assert {h.detector.id for h in hits} == {"no-redistribution"}  # the notice item is allowed, not a ban on changes
