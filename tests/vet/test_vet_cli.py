@@ -104,3 +104,8 @@ def test_text_report_shows_what_the_buyer_receives(tmp_path):
     shutil.copytree(DELIVERY, copy)
     result = run_cli("vet", str(copy), "--price-list", str(copy / "price-list.yaml"))
     assert "What the buyer receives" in result.stdout and "FORBIDDEN" in result.stdout
+
+
+def test_minified_javascript_without_source(vetted):
+    [minified] = _by_rule(vetted, "vet/minified-without-source")
+    assert minified["topic"] == "source-form" and minified["subject"]["key"] == "public/js/app.min.js"
