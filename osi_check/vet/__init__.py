@@ -12,8 +12,6 @@ Nothing from the tree is executed; files are read through osi_check.tree (no lin
 
 from __future__ import annotations
 
-import posixpath
-import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -23,7 +21,7 @@ from osi_check.facts import Evidence, EvidenceKind, Location
 from osi_check.fees.judge import Target, judge
 from osi_check.fees.price_list import LineItem
 from osi_check.gate import decide
-from osi_check.model import FeeItem, Finding, FindingKind, LicenseAssessment, Report, Severity, Subject, Citation
+from osi_check.model import Citation, FeeItem, Finding, FindingKind, LicenseAssessment, Report, Severity, Subject
 from osi_check.osd.assess import UnknownLicenseId, assess_id, assess_text
 from osi_check.osd.page import VERDICT_TEXT
 from osi_check.tree import InputError, Tree
