@@ -180,7 +180,9 @@ def assess_text(text: str, source: str, *, identify: bool = True, location: str 
         from osi_check.detect.license_text import identify as identify_text
 
         match = identify_text(text)
-    exceptions_only = match is not None and all(o.exception for o in match.others)
+    # SPDX-listed exceptions only: ScanCode also files riders such as the Commons Clause as "exceptions"
+    exceptions_only = match is not None and all(o.exception and licensing.is_known_exception(o.spdx_id)
+                                                for o in match.others)
     if match is not None and not match.modified and not match.additional_terms and exceptions_only \
             and licensing.is_known_key(match.spdx_id):
         base = assess_id(match.spdx_id, location=location)

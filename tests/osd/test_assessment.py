@@ -87,3 +87,10 @@ def test_a_vendor_eula_is_read_clause_by_clause():
     verdicts = {c.number: c.verdict for c in result.criteria}
     assert result.verdict == "does-not-conform" and result.basis == "clause-detectors"
     assert verdicts[1] == "fail" and verdicts[2] == "fail" and verdicts[3] == "fail"
+
+
+def test_a_listed_license_exception_is_not_a_rider():
+    text = corpus.text("GPL-2.0-only") + "\n\n" + corpus.text("Classpath-exception-2.0")
+    result = assess_text(text, "COPYING")
+    assert (result.verdict, result.basis) == ("osi-approved", "spdx-list")
+    assert "Classpath-exception-2.0" in result.notes[0]
