@@ -111,7 +111,7 @@ def information(categories: set[str], label: str) -> None:
     """How many other (non-OSI) licensedcode-data texts of these ScanCode categories fail at least one criterion."""
     folder = importlib.resources.files("licensedcode") / "data" / "licenses"
     osi_keys = {key for _, key in corpus.osi_texts()}
-    total = failed = 0
+    verdicts: dict[str, int] = {}
     for path in sorted(folder.iterdir(), key=lambda p: p.name):
         key = path.name.removesuffix(".LICENSE")
         if not path.name.endswith(".LICENSE") or key in osi_keys:
@@ -123,11 +123,12 @@ def information(categories: set[str], label: str) -> None:
         text = body.split("\n", 1)[1] if "\n" in body else ""
         if len(text.split()) < 30:
             continue
-        total += 1
-        result = assess_text(text, key, identify=False)
-        failed += any(c.verdict == "fail" for c in result.criteria)
-    print(f"   (information) {label} (ScanCode categories {', '.join(sorted(categories))}): "
-          f"{failed} of {total} fail at least one criterion ({failed / max(total, 1):.0%})")
+        verdict = assess_text(text, key, identify=False).verdict
+        verdicts[verdict] = verdicts.get(verdict, 0) + 1
+    total = sum(verdicts.values())
+    shares = ", ".join(f"{verdicts.get(v, 0)} {v} ({verdicts.get(v, 0) / max(total, 1):.0%})"
+                       for v in ("does-not-conform", "unclear", "conforms-not-approved"))
+    print(f"   (information) {label} (ScanCode categories {', '.join(sorted(categories))}), {total} texts: {shares}")
 
 
 def main() -> int:
