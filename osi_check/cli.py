@@ -85,7 +85,8 @@ def scan_command(path, profile, modified, fmt, output, fail_on, rule_dirs, times
     report = scan(path, deployment, extra_rule_dirs=tuple(rule_dirs), fail_on=fail_on,
                   clock=_clock() if timestamp else None,
                   price_list=read_price_list(price_list) if price_list else None)
-    _write(FORMATS[fmt](report), output)
+    vetted = fmt == "text" and (report.license_assessments or report.fees)  # a buyer's scan reads like `vet`
+    _write(vet_text(report) if vetted else FORMATS[fmt](report), output)
     if output is not None and fmt != "text":
         click.echo(f"osi-check: {'FAIL' if report.gate.failed else 'PASS'}; report written to {output}", err=True)
     sys.exit(EXIT_FINDINGS if report.gate.failed else EXIT_CLEAN)

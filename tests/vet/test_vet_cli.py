@@ -104,6 +104,8 @@ def test_text_report_shows_what_the_buyer_receives(tmp_path):
     shutil.copytree(DELIVERY, copy)
     result = run_cli("vet", str(copy), "--price-list", str(copy / "price-list.yaml"))
     assert "What the buyer receives" in result.stdout and "FORBIDDEN" in result.stdout
+    as_buyer = run_cli("scan", str(copy), "--deployment", "buyer", "--price-list", str(copy / "price-list.yaml"))
+    assert as_buyer.stdout == result.stdout
 
 
 def test_minified_javascript_without_source(vetted):
