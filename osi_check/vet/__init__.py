@@ -67,7 +67,16 @@ def _id_assessments(report: Report, known: set[str]) -> list[LicenseAssessment]:
     return out
 
 
-def _osd_findings(assessments: list[LicenseAssessment]) -> list[Finding]:
+def _holders(report: Report, license_id: str) -> tuple[list[str], list[str]]:
+    """(component names, file paths) whose concluded license names `license_id`."""
+    def has(expression: str | None) -> bool:
+        return bool(expression) and any(leaf.key == license_id
+                                        for leaf in licensing.leaves(licensing.parse(expression)))
+    return ([c.name for c in report.components if has(c.license.expression)],
+            [f.path for f in report.files if has(f.license.expression)])
+
+
+def _osd_findings(assessments: list[LicenseAssessment], report: Report) -> list[Finding]:
     check = load().checks["non-osi-license"]
     out = []
     for a in assessments:
@@ -84,10 +93,17 @@ def _osd_findings(assessments: list[LicenseAssessment]) -> list[Finding]:
                      c.clause, f"OSD {c.number} {c.verdict} ({a.basis})")
             for c in failing[:6] if c.clause
         )
+        components, files = _holders(report, a.license)
+        under = ""
+        if components or files:
+            names = components + files
+            under = f" Under it: {', '.join(names[:8])}{', ...' if len(names) > 8 else ''} ({len(names)})."
+            evidence += tuple(Evidence(EvidenceKind.MARKER, Location(p), a.license, "file under these terms")
+                              for p in files[:10])
         out.append(checks.finding(
             check, Subject("tree", f"license:{a.license}@{where}", a.license, where),
             f"{a.license}{' (' + a.name + ')' if a.name and a.name != a.license else ''} at {where} "
-            f"{VERDICT_TEXT[a.verdict]}: " + "; ".join(parts) + ".",
+            f"{VERDICT_TEXT[a.verdict]}: " + "; ".join(parts) + "." + under,
             evidence,
         ))
     return out
@@ -172,7 +188,7 @@ def vet(report: Report, root: Path, price_list: tuple[LineItem, ...] | None = No
     assessments += _id_assessments(report, {a.license for a in assessments})
     assessments.sort(key=lambda a: (a.location, a.license))
     has_source = {f.parent if f.parent != "." else "" for f in files if checks._ext(f) in SOURCE_EXTENSIONS}
-    findings = _osd_findings(assessments)
+    findings = _osd_findings(assessments, report)
     findings += checks.open_core_folders(data["open-core-folder"], files, assessments)
     findings += checks.open_core_markers(data["open-core-marker"], report.files)
     findings += checks.license_key_checks(data["license-key-check"], tree, files)

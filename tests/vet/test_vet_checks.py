@@ -28,6 +28,9 @@ def test_commercial_marker_is_an_open_core_boundary(tmp_path):
     assert marker.topic == "open-core" and "packages/server/src/billing.service.ts" in marker.message
     twenty = next(a for a in report.license_assessments if a.license == "LicenseRef-Twenty-Commercial")
     assert twenty.verdict == "does-not-conform" and twenty.basis == "curated"
+    [osd] = [f for f in report.findings if f.rule_id == "vet/non-osi-license"]
+    assert "Under it: packages/server/src/billing.service.ts (1)" in osd.message
+    assert any("retain all right, title and interest" in e.quote for e in osd.evidence)
 
 
 def test_minified_file_needs_its_source_beside_it(tmp_path):
