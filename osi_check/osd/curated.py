@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from functools import cache
 
-import jsonschema
-import yaml
-
 from osi_check import resources
 from osi_check.model import CriterionResult
-from osi_check.osd.detectors import OsdDataError
+from osi_check.osd.detectors import load, read_validated
 
 
 @dataclass(frozen=True)
@@ -26,18 +22,7 @@ class CuratedLicense:
 @cache
 def curated() -> dict[str, CuratedLicense]:
     """Every curated license by each id it is known by."""
-    path = resources.knowledge_file("osd-curated.yaml")
-    schema = json.loads((resources.rules_dir() / "schema" / "osd-curated.schema.json").read_text("utf-8"))
-    try:
-        data = yaml.safe_load(path.read_text("utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise OsdDataError(f"{path}: cannot be read as YAML: {exc}") from None
-    errors = sorted(jsonschema.Draft202012Validator(schema).iter_errors(data), key=lambda e: list(e.path))
-    if errors:
-        where = "/".join(str(p) for p in errors[0].path) or "(top level)"
-        raise OsdDataError(f"{path}: {where}: {errors[0].message}")
-    from osi_check.osd.detectors import load
-
+    data = read_validated(resources.knowledge_file("osd-curated.yaml"), "osd-curated.schema.json")
     names = {c.number: c.name for c in load().criteria}
     out: dict[str, CuratedLicense] = {}
     for entry in data["licenses"]:

@@ -106,18 +106,19 @@ def _compile(patterns, where: str) -> tuple[re.Pattern, ...]:
 
 
 @cache
-def _schema() -> dict:
+def _schema(name: str) -> dict:
     import json
 
-    return json.loads((resources.rules_dir() / "schema" / "osd-criteria.schema.json").read_text("utf-8"))
+    return json.loads((resources.rules_dir() / "schema" / name).read_text("utf-8"))
 
 
-def _read(path: Path) -> dict:
+def read_validated(path: Path, schema: str = "osd-criteria.schema.json") -> dict:
+    """A YAML data file validated against a schema of rules/schema/; OsdDataError names the file and the key."""
     try:
         data = yaml.safe_load(path.read_text("utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise OsdDataError(f"{path}: cannot be read as YAML: {exc}") from None
-    errors = sorted(jsonschema.Draft202012Validator(_schema()).iter_errors(data), key=lambda e: list(e.path))
+    errors = sorted(jsonschema.Draft202012Validator(_schema(schema)).iter_errors(data), key=lambda e: list(e.path))
     if errors:
         first = errors[0]
         where = "/".join(str(p) for p in first.path) or "(top level)"
@@ -134,7 +135,7 @@ def load(directory: Path | None = None) -> Knowledge:
 def _load(directory: Path) -> Knowledge:
     crit_file = directory / "criteria.yaml"
     criteria = []
-    for c in _read(crit_file).get("criteria", []):
+    for c in read_validated(crit_file).get("criteria", []):
         where = f"{crit_file}: criterion {c['number']}"
         criteria.append(Criterion(c["number"], c["name"], " ".join(c["wording"].split()),
                                   _compile(c.get("grants"), where), _compile(c.get("grant-unless"), where),
@@ -144,7 +145,7 @@ def _load(directory: Path) -> Knowledge:
         raise OsdDataError(f"{crit_file}: must list the criteria 1 to 10 once each")
     detectors: list[Detector] = []
     for path in sorted((directory / "detectors").glob("*.yaml")):
-        for d in _read(path).get("detectors", []):
+        for d in read_validated(path).get("detectors", []):
             where = f"{path}: detector {d['id']}"
             detectors.append(Detector(
                 id=d["id"], criteria=tuple(d["criteria"]), verdict=d["verdict"], summary=" ".join(d["summary"].split()),
@@ -159,7 +160,7 @@ def _load(directory: Path) -> Knowledge:
         raise OsdDataError(f"{directory / 'detectors'}: detector ids used twice: {', '.join(dupes)}")
     allow_file = directory / "allowances.yaml"
     allowances = []
-    for a in _read(allow_file).get("allowances", []):
+    for a in read_validated(allow_file).get("allowances", []):
         unknown = sorted(set(a["stops"]) - set(ids))
         if unknown:
             raise OsdDataError(f"{allow_file}: allowance {a['id']}: stops unknown detector(s) {', '.join(unknown)}")

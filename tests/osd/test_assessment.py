@@ -94,3 +94,14 @@ def test_a_listed_license_exception_is_not_a_rider():
     result = assess_text(text, "COPYING")
     assert (result.verdict, result.basis) == ("osi-approved", "spdx-list")
     assert "Classpath-exception-2.0" in result.notes[0]
+
+
+def test_curated_licenses_are_non_osi_and_known_by_their_ids():
+    from osi_check import licensing
+    from osi_check.osd.curated import curated
+
+    for key, entry in curated().items():
+        if not key.startswith("LicenseRef-"):
+            assert licensing.spdx_record(key) is not None, f"{key} is not an SPDX id"
+            assert licensing.osi_approved(key) is False, f"{key} is OSI-approved: the SPDX flag decides it"
+        assert all(c.clause and c.verdict in ("fail", "unclear") for c in entry.criteria)
