@@ -140,6 +140,7 @@ class FeeItem:
     reason: str
     citation: str = ""
     location: str = ""  # "price-list.yaml:12"
+    vendor: str = ""  # who charges it (the price list's `vendor`), when said
 
 
 @dataclass(frozen=True)

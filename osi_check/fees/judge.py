@@ -69,12 +69,13 @@ def judge(item: LineItem, target: Target | None) -> FeeItem:
     if target is None:
         return FeeItem(item.what, item.component, item.amount, "review",
                        f"no component or folder of the delivery matches '{item.component}'; kind: {kind}",
-                       location=item.location)
+                       location=item.location, vendor=item.vendor)
     if not target.licenses and not target.non_osi_texts:
         return FeeItem(item.what, target.name, item.amount, "review",
                        f"the license of {target.name} is not known, so this {kind} charge cannot be judged",
-                       location=item.location)
+                       location=item.location, vendor=item.vendor)
     judged = [_judge_one(item, kind, lic) for lic in target.licenses]
     judged += [_judge_one(item, kind, f"{text} (terms not identified)", osi=False) for text in target.non_osi_texts]
     verdict, reason, citation = max(judged, key=lambda j: _RANK[j[0]])
-    return FeeItem(item.what, target.name, item.amount, verdict, f"{kind} charge: {reason}", citation, item.location)
+    return FeeItem(item.what, target.name, item.amount, verdict, f"{kind} charge: {reason}", citation, item.location,
+                   item.vendor)

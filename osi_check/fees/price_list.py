@@ -46,6 +46,7 @@ class LineItem:
     kind: str  # as given, or "" (then recognised from `what`)
     cost: str
     location: str  # "price-list.yaml:12"
+    vendor: str = ""  # the price list's `vendor`
 
     @property
     def value(self) -> float | None:
@@ -85,7 +86,7 @@ def _mapping_with_line(loader, node):
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_with_line)
 
 
-def _item(raw: dict, where: str, currency: str) -> LineItem:
+def _item(raw: dict, where: str, currency: str, vendor: str = "") -> LineItem:
     unknown = sorted(k for k in raw if k not in REQUIRED + OPTIONAL and k != "__line__")
     if unknown:
         raise PriceListError(f"{where}: unknown field(s) {', '.join(unknown)} (fields: {', '.join(REQUIRED + OPTIONAL)})")
@@ -108,7 +109,7 @@ def _item(raw: dict, where: str, currency: str) -> LineItem:
     amount = values["amount"]
     if currency and not re.search(r"[A-Za-z$€£¥]", amount):
         amount = f"{amount} {currency}"
-    return LineItem(values["what"], values["component"], amount, values["kind"], values["cost"], where)
+    return LineItem(values["what"], values["component"], amount, values["kind"], values["cost"], where, vendor)
 
 
 def _read_yaml(text: str, name: str) -> tuple[LineItem, ...]:
@@ -121,11 +122,12 @@ def _read_yaml(text: str, name: str) -> tuple[LineItem, ...]:
     if not isinstance(data, dict) or not isinstance(data.get("items"), list):
         raise PriceListError(f"{name}:1: a price list is a mapping with an 'items' list (see the README)")
     currency = str(data.get("currency") or "")
+    vendor = " ".join(str(data.get("vendor") or "").split())
     items = []
     for n, raw in enumerate(data["items"], 1):
         if not isinstance(raw, dict):
             raise PriceListError(f"{name}: item {n} is not a mapping of what/component/amount")
-        items.append(_item(raw, f"{name}:{raw.get('__line__', '?')}", currency))
+        items.append(_item(raw, f"{name}:{raw.get('__line__', '?')}", currency, vendor))
     return tuple(items)
 
 

@@ -116,7 +116,7 @@ def _finding(finding: Finding) -> dict:
 
 def _fee(fee: FeeItem) -> dict:
     return {"what": fee.what, "component": fee.component, "amount": fee.amount, "verdict": fee.verdict,
-            "reason": fee.reason, "citation": fee.citation, "location": fee.location}
+            "reason": fee.reason, "citation": fee.citation, "location": fee.location, "vendor": fee.vendor}
 
 
 def to_data(report: Report) -> dict:

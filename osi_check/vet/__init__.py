@@ -153,8 +153,8 @@ def _fee_findings(fees: tuple[FeeItem, ...]) -> list[Finding]:
         elif fee.verdict == "commercial-license-required":
             rule, kind, severity, topic = "vet/commercial-license-required", FindingKind.RISK, Severity.WARNING, "commercial"
             title = "A commercial license is required for a part of the delivery"
-            message = (f"{fee.component} needs a commercial license from the vendor: {fee.location} lists "
-                       f"\"{fee.what}\" ({fee.amount}). {fee.reason}.")
+            message = (f"{fee.component} needs a commercial license from {fee.vendor or 'the vendor'}: {fee.location} "
+                       f"lists \"{fee.what}\" ({fee.amount}). {fee.reason}.")
         elif fee.verdict == "review":
             rule, kind, severity, topic = "vet/fee-to-review", FindingKind.NOTE, Severity.NOTE, "fees"
             title = "A price-list line needs a reader's decision"

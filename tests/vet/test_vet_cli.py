@@ -72,6 +72,7 @@ def test_price_list(vetted):
     assert {f["evidence"][0]["line"] for f in forbidden} == {5, 12} and all(f["topic"] == "fees" for f in forbidden)
     [commercial] = _by_rule(vetted, "vet/commercial-license-required")
     assert commercial["topic"] == "commercial" and "enterprise/" in commercial["message"]
+    assert "Acme CRM GmbH" in commercial["message"] and fees["price-list.yaml:17"]["vendor"] == "Acme CRM GmbH"
 
 
 def test_scan_as_buyer_gives_the_same_content(vetted):
