@@ -105,3 +105,12 @@ def test_curated_licenses_are_non_osi_and_known_by_their_ids():
             assert licensing.spdx_record(key) is not None, f"{key} is not an SPDX id"
             assert licensing.osi_approved(key) is False, f"{key} is OSI-approved: the SPDX flag decides it"
         assert all(c.clause and c.verdict in ("fail", "unclear") for c in entry.criteria)
+
+
+def test_the_example_odoo_app_license_notice_does_not_conform():
+    from tests.conftest import EXAMPLE
+
+    text = (EXAMPLE / "addons" / "crm_voip_connector" / "LICENSE").read_text("utf-8")
+    result = assess_text(text, "LICENSE")
+    failed = {c.number for c in result.criteria if c.verdict == "fail"}
+    assert result.verdict == "does-not-conform" and {1, 3} <= failed
