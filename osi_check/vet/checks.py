@@ -33,9 +33,9 @@ def _in_dependency(file: TreeFile) -> bool:
     return any(part in DEPENDENCY_DIRS for part in file.dir_parts)
 
 
-def _head(tree: Tree, file: TreeFile) -> str | None:
+def _head(tree: Tree, file: TreeFile, size: int = HEAD_BYTES) -> str | None:
     try:
-        return tree.read_head(file.path, HEAD_BYTES).decode("latin-1")
+        return tree.read_head(file.path, size).decode("latin-1")
     except InputError:
         return None
 
@@ -50,9 +50,13 @@ def _signature_hits(check: Check, tree: Tree, files: list[TreeFile], *, dependen
     for file in files:
         if _ext(file) not in check.extensions or (not dependencies and _in_dependency(file)):
             continue
-        head = _head(tree, file)
+        head = _head(tree, file, check.head_bytes)
         if head is None:
             continue
+        if check.prefilter:
+            lowered = head.lower()
+            if not any(literal in lowered for literal in check.prefilter):
+                continue
         for name, pattern in check.signatures:
             m = pattern.search(head)
             if m:

@@ -30,6 +30,8 @@ class Check:
     signatures: tuple[tuple[str, re.Pattern], ...] = ()  # (name, pattern)
     min_line_length: int = 0
     source_siblings: tuple[str, ...] = field(default=())
+    head_bytes: int = 64 * 1024  # how much of each file the signatures are looked for in
+    prefilter: tuple[str, ...] = ()  # lower-case literals, one of which every signature match contains
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,8 @@ def load() -> Vetting:
                 signatures=tuple((name, re.compile(p, re.I)) for name, p in items),
                 min_line_length=int(c.get("min-line-length") or 0),
                 source_siblings=tuple(c.get("source-siblings") or ()),
+                head_bytes=int(c.get("head-bytes") or 64 * 1024),
+                prefilter=tuple(str(x).lower() for x in c.get("prefilter") or ()),
             )
         except (KeyError, ValueError, TypeError, re.error) as exc:
             raise VettingDataError(f"{where}: {type(exc).__name__}: {exc}") from None
