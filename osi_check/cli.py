@@ -15,19 +15,21 @@ from pathlib import Path
 import click
 
 from osi_check import __version__
-from osi_check.deployment import MODIFIED_CHOICES, PROFILES, deployment_for
+from osi_check.deployment import MODIFIED_CHOICES, PROFILES, deployment_for, outbound_license
 from osi_check.engine.knowledge import KnowledgeError
 from osi_check.engine.rules import RuleError, load_rules
-from osi_check.engine.ruletests import run_rule_tests
+from osi_check.engine.ruletests import coverage_problem, run_rule_tests
 from osi_check.engine.vocabulary import VocabularyError
 from osi_check.formats import FORMATS
+from osi_check.formats.outputs import OutputSpecError, parse_outputs
 from osi_check.gate import FAIL_LEVELS
 from osi_check.fees.knowledge import FeeDataError
 from osi_check.fees.price_list import PriceListError, read_price_list
+from osi_check.modifications.bundle import BundleError, plan, write
 from osi_check.osd.detectors import OsdDataError
-from osi_check.pipeline import ScanError, scan
-from osi_check.vet.command import license_assessment, vet_target, vet_text
 from osi_check.osd.page import PAGE_FORMATS
+from osi_check.pipeline import ScanError, collect_with_upstream, scan
+from osi_check.vet.command import license_assessment, vet_target, vet_text
 from osi_check.vet.knowledge import VettingDataError
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -69,26 +71,54 @@ def cli() -> None:
               help="How the CRM is deployed: internal use, SaaS, delivered to a customer, or received as a buyer.")
 @click.option("--modified", type=click.Choice(list(MODIFIED_CHOICES)), default="unknown", show_default=True,
               help="Whether the code was changed from the upstream release. Unknown makes rules that depend on it ask.")
-@click.option("--format", "fmt", type=click.Choice(list(FORMATS)), default="text", show_default=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the report here instead of stdout.")
+@click.option("--outbound-license", "outbound_license_option", metavar="EXPRESSION",
+              help="The license the deployed work as a whole is distributed under (an SPDX expression, e.g. "
+                   "'LicenseRef-osi-check-proprietary' or 'AGPL-3.0-only'). Without it, the licenses that bind the "
+                   "work are derived from its components.")
+@click.option("--format", "formats", multiple=True, metavar="NAME[=FILE]",
+              help=f"Report format ({', '.join(FORMATS)}; default text). Repeatable: NAME=FILE writes that "
+                   "report to FILE, so one scan gives every report. A format without FILE goes to -o or stdout.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the report that has no =FILE here instead of stdout.")
 @click.option("--fail-on", type=click.Choice(FAIL_LEVELS), default="error", show_default=True,
               help="Exit 1 when a finding has at least this severity.")
 @click.option("--rules", "rule_dirs", multiple=True, type=click.Path(exists=True, file_okay=False, path_type=Path),
               help="An extra directory of rules, added to the built-in ones. Repeatable.")
 @click.option("--timestamp", is_flag=True,
               help="Stamp the report with the time (SOURCE_DATE_EPOCH if set). Off by default: reports are reproducible.")
+@click.option("--upstream", metavar="REF|DIR|ARCHIVE",
+              help="The pristine upstream release to compare with: a tag or commit of PATH's git repository, a "
+                   "directory, or a .tar.gz/.tgz/.tar/.zip. Decides per component whether it was modified.")
+@click.option("--ignore-whitespace", is_flag=True,
+              help="With --upstream: changes of line endings and whitespace only do not count as modifications.")
+@click.option("--source-offer", metavar="BUNDLE|URL",
+              help="Check the source offer: a bundle written by `osi-check bundle` (directory or archive; needs "
+                   "--upstream) must match the tree, or a URL must be linked from the tree.")
 @click.option("--price-list", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="A vendor price list (YAML or CSV, see README) to judge against the licenses of the delivery.")
-def scan_command(path, profile, modified, fmt, output, fail_on, rule_dirs, timestamp, price_list) -> None:
+def scan_command(path, profile, modified, outbound_license_option, formats, output, fail_on, rule_dirs,
+                 timestamp, upstream, ignore_whitespace, source_offer, price_list) -> None:
     """Scan PATH (default: the current directory) and report license findings."""
-    deployment = deployment_for(profile, MODIFIED_CHOICES[modified])
+    try:
+        outbound = outbound_license(outbound_license_option)
+        outputs = parse_outputs(tuple(formats), output)
+    except (ValueError, OutputSpecError) as exc:
+        raise click.UsageError(str(exc)) from None
+    deployment = deployment_for(profile, MODIFIED_CHOICES[modified], outbound)
     report = scan(path, deployment, extra_rule_dirs=tuple(rule_dirs), fail_on=fail_on,
-                  clock=_clock() if timestamp else None,
-                  price_list=read_price_list(price_list) if price_list else None)
-    vetted = fmt == "text" and (report.license_assessments or report.fees)  # a buyer's scan reads like `vet`
-    _write(vet_text(report) if vetted else FORMATS[fmt](report), output)
-    if output is not None and fmt != "text":
-        click.echo(f"osi-check: {'FAIL' if report.gate.failed else 'PASS'}; report written to {output}", err=True)
+                  clock=_clock() if timestamp else None, upstream=upstream, ignore_whitespace=ignore_whitespace,
+                  source_offer=source_offer, price_list=read_price_list(price_list) if price_list else None)
+    _write_outputs(report, outputs)
+
+
+def _write_outputs(report, outputs) -> None:
+    """Every requested report, then the exit code. A vetted report (a buyer's scan, `vet`) reads as text with the
+    licenses' OSD verdicts and the price list after the findings."""
+    for out in outputs:
+        vetted = out.format == "text" and (report.license_assessments or report.fees)
+        _write(vet_text(report) if vetted else FORMATS[out.format](report), out.path)
+        if out.path is not None and out.format != "text":
+            click.echo(f"osi-check: {'FAIL' if report.gate.failed else 'PASS'}; {out.format} report written to {out.path}", err=True)
     sys.exit(EXIT_FINDINGS if report.gate.failed else EXIT_CLEAN)
 
 
@@ -110,20 +140,53 @@ def license_command(target, fmt, output, withhold_id) -> None:
 @click.argument("path", type=click.Path(exists=True, path_type=Path))
 @click.option("--price-list", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="The vendor's price list (YAML or CSV, see README): each line is judged against the licenses.")
-@click.option("--format", "fmt", type=click.Choice(list(FORMATS)), default="text", show_default=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the report here instead of stdout.")
+@click.option("--format", "formats", multiple=True, metavar="NAME[=FILE]",
+              help=f"Report format ({', '.join(FORMATS)}; default text). Repeatable, as for scan.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the report that has no =FILE here instead of stdout.")
 @click.option("--fail-on", type=click.Choice(FAIL_LEVELS), default="error", show_default=True,
               help="Exit 1 when a finding has at least this severity.")
 @click.option("--rules", "rule_dirs", multiple=True, type=click.Path(exists=True, file_okay=False, path_type=Path))
-def vet_command(path, price_list, fmt, output, fail_on, rule_dirs) -> None:
+def vet_command(path, price_list, formats, output, fail_on, rule_dirs) -> None:
     """Vet a vendor's delivery (a directory): what is really open source, open-core parts, source form, media,
     the rights the buyer receives, and the price list. The same as scan --deployment buyer."""
+    try:
+        outputs = parse_outputs(tuple(formats), output)
+    except OutputSpecError as exc:
+        raise click.UsageError(str(exc)) from None
     items = read_price_list(price_list) if price_list else None
     report = vet_target(path, items, fail_on=fail_on, rule_dirs=tuple(rule_dirs))
-    _write(vet_text(report) if fmt == "text" else FORMATS[fmt](report), output)
-    if output is not None and fmt != "text":
-        click.echo(f"osi-check: {'FAIL' if report.gate.failed else 'PASS'}; report written to {output}", err=True)
-    sys.exit(EXIT_FINDINGS if report.gate.failed else EXIT_CLEAN)
+    _write_outputs(report, outputs)
+
+
+@cli.command("bundle")
+@click.argument("path", default=".", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--upstream", required=True, metavar="REF|DIR|ARCHIVE",
+              help="The pristine upstream release: a tag or commit of PATH's git repository, a directory or an archive.")
+@click.option("--deployment", "profile", type=click.Choice(list(PROFILES)), default="saas", show_default=True,
+              help="How the CRM is deployed: decides which copyleft duties are triggered.")
+@click.option("--ignore-whitespace", is_flag=True, help="Whitespace-only changes do not count as modifications.")
+@click.option("--offer-url", metavar="URL", help="Where the bundle will be published; written into SOURCE-OFFER.txt.")
+@click.option("-o", "--output", required=True, type=click.Path(path_type=Path),
+              help="A new directory, or a .tar.gz/.tgz/.zip file, to write the bundle to.")
+def bundle_command(path, upstream, profile, ignore_whitespace, offer_url, output) -> None:
+    """Write what a deployment of the modified tree at PATH must disclose: the Corresponding Source of its
+    modified copyleft parts, license texts, notices, the dated list of modifications and the source offer."""
+    facts = collect_with_upstream(path, deployment_for(profile), upstream, ignore_whitespace=ignore_whitespace)
+    try:
+        the_plan = plan(facts, path, offer_url)
+        written = write(the_plan, path, output)
+    except BundleError as exc:
+        raise click.UsageError(str(exc)) from None
+    for part in the_plan.parts:
+        click.echo(f"{part.name} ({part.license}, {part.copyleft} copyleft): {len(part.files)} file(s), {part.scope}; {part.reason}")
+    if not the_plan.parts:
+        click.echo("nothing to disclose: no modified copyleft component is conveyed or offered over a network")
+    for note in the_plan.undecided:
+        click.echo(f"undecided: {note}", err=True)
+    for problem in facts.problems:
+        click.echo(f"warning: {problem}", err=True)
+    click.echo(f"osi-check: bundle with {len(written)} file(s) written to {output}", err=True)
 
 
 @cli.group("rules")
@@ -158,11 +221,16 @@ def rules_test(rule_dirs) -> None:
     """Run every rule's test cases (<rule>.tests.yaml). Exit 1 if any fails."""
     failed = total = 0
     for rule in load_rules(tuple(rule_dirs)):
-        for case in run_rule_tests(rule):
+        results = run_rule_tests(rule)
+        for case in results:
             total += 1
             if not case.passed:
                 failed += 1
                 click.echo(f"FAIL {case.rule_id}: {case.name}: expected {case.expected}, got {case.actual}")
+        problem = coverage_problem(rule, results)
+        if problem:
+            failed += 1
+            click.echo(f"FAIL {problem}")
     click.echo(f"{total - failed} passed, {failed} failed")
     sys.exit(EXIT_FINDINGS if failed else EXIT_CLEAN)
 

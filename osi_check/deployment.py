@@ -24,10 +24,25 @@ PROFILES: dict[str, Deployment] = {
 MODIFIED_CHOICES = {"yes": True, "no": False, "unknown": None}
 
 
-def deployment_for(profile: str, modified: bool | None = None) -> Deployment:
-    """The profile's flags, with the modification status declared by the user (None: not established)."""
+def deployment_for(profile: str, modified: bool | None = None, outbound_license: str | None = None) -> Deployment:
+    """The profile's flags, with the modification status declared by the user (None: not established) and
+    the outbound license of the deployed work when the user states it."""
     try:
         base = PROFILES[profile]
     except KeyError:
         raise ValueError(f"unknown deployment profile '{profile}' (known: {', '.join(PROFILES)})") from None
-    return replace(base, modified=modified)
+    return replace(base, modified=modified, outbound_license=outbound_license)
+
+
+def outbound_license(text: str | None) -> str | None:
+    """The --outbound-license value as a normalised SPDX expression; an unrecognised license is refused
+    (ValueError) rather than silently making every compatibility check unknown."""
+    if not text:
+        return None
+    from osi_check import licensing
+
+    normalized = licensing.normalize(text)
+    if not normalized.expression or normalized.unknown:
+        raise ValueError(f"--outbound-license: '{text}' is not a license osi-check knows (use an SPDX expression, "
+                         "or LicenseRef-osi-check-proprietary for your own proprietary terms)")
+    return normalized.expression

@@ -175,6 +175,9 @@ class Deployment:
     internal_network: bool
     contractor: bool = False
     modified: bool | None = None
+    # The license the deployed work as a whole is distributed under, when the user states it
+    # (--outbound-license); otherwise the licenses binding the work are derived from its components.
+    outbound_license: str | None = None
 
 
 @dataclass(frozen=True)
@@ -191,7 +194,7 @@ class FileChange:
     license: str | None = None  # the file's own license, else its component's
     whitespace_only: bool = False
     last_changed: str | None = None  # ISO date from git where available
-
+    similarity: float | None = None  # for renamed files: 1.0 moved as is, lower when also edited
 
     @property
     def counts_as_modification(self) -> bool:
@@ -222,3 +225,9 @@ class Facts:
     # holds every file that differs (unchanged files are not listed). None: not compared.
     upstream: str | None = None
     changes: tuple[FileChange, ...] = ()
+    files_unchanged: int = 0  # files identical to the upstream (not listed in `changes`)
+    # Components none of whose files are in the upstream (a custom module, a newly added package).
+    components_added: tuple[str, ...] = ()
+    # Components whose pristine release was not available to compare with (a package added after the
+    # upstream release): their modification status stays as declared, i.e. unknown unless --modified.
+    components_not_compared: tuple[str, ...] = ()

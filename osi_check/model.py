@@ -168,6 +168,9 @@ class Report:
     gate: GateDecision
     modifications: tuple[FileChange, ...] = ()  # empty when no upstream was given
     upstream: str | None = None  # what the tree was compared with; None: modification status not established
+    files_unchanged: int = 0  # with an upstream: files identical to it
+    components_added: tuple[str, ...] = ()  # with an upstream: components not in it at all
+    components_not_compared: tuple[str, ...] = ()  # with an upstream: components without a pristine copy in it
     license_assessments: tuple[LicenseAssessment, ...] = ()
     fees: tuple[FeeItem, ...] = ()
 

@@ -19,6 +19,8 @@ from osi_check.engine.knowledge import builtin_knowledge
 from osi_check.engine.rules import Rule, load_rules, rules_digest
 from osi_check.facts import Deployment, Facts, InputProblem, Location, SourceResult
 from osi_check.gate import decide
+from osi_check.modifications import UpstreamError, compare_with_upstream, open_upstream
+from osi_check.modifications.offer import OfferError, check_offer
 from osi_check.model import Citation, Finding, FindingKind, Report, Severity, Subject
 from osi_check.reader import Reader
 from osi_check.resolve import resolve
@@ -48,6 +50,24 @@ def collect(root: Path, deployment: Deployment, readers: tuple[Reader, ...] = RE
                 results.append(_read_guarded(reader, tree, file))
     skipped = _summarise_links(tree.links_skipped)
     return resolve(tree.root.name, deployment, results, files_scanned=files_scanned, skipped=skipped)
+
+
+def collect_with_upstream(root: Path, deployment: Deployment, upstream: str | None, *,
+                          ignore_whitespace: bool = False) -> Facts:
+    """`collect`, then the comparison with the upstream release when one is given. The upstream is opened
+    first, so a wrong ref or an unreadable archive is reported before the tree is scanned."""
+    if upstream is None:
+        return collect(root, deployment)
+    try:
+        snapshot = open_upstream(upstream, root)
+    except UpstreamError as exc:
+        raise ScanError(f"--upstream {upstream}: {exc}") from None
+    try:
+        facts = collect(root, deployment)
+    except BaseException:
+        snapshot.close()
+        raise
+    return compare_with_upstream(facts, root, snapshot, ignore_whitespace=ignore_whitespace)
 
 
 def _read_guarded(reader: Reader, tree: Tree, file) -> SourceResult:
@@ -87,6 +107,7 @@ def input_error_findings(facts: Facts) -> tuple[Finding, ...]:
             ),
             citations=(Citation("osi-check: bad input is reported, never silently dropped"),),
             fingerprint=fingerprint(INPUT_ERROR_RULE, problem.location.path, problem.message),
+            topic="input",
         )
         for problem in facts.problems
     )
@@ -98,8 +119,10 @@ def build_report(
     *,
     fail_on: str = "error",
     clock: Callable[[], datetime] | None = None,
+    extra_findings: tuple[Finding, ...] = (),
 ) -> Report:
-    findings = evaluate(rules, facts, builtin_knowledge()) + input_error_findings(facts)
+    """`extra_findings`: findings made outside the rules (e.g. the source-offer check), gated like the rest."""
+    findings = evaluate(rules, facts, builtin_knowledge()) + input_error_findings(facts) + extra_findings
     findings = tuple(sorted(findings, key=Finding.sort_key))
     return Report(
         schema_version=SCHEMA_VERSION,
@@ -116,6 +139,11 @@ def build_report(
         files_scanned=facts.files_scanned,
         skipped=facts.skipped,
         gate=decide(findings, fail_on),
+        modifications=facts.changes,
+        upstream=facts.upstream,
+        files_unchanged=facts.files_unchanged,
+        components_added=facts.components_added,
+        components_not_compared=facts.components_not_compared,
     )
 
 
@@ -126,15 +154,29 @@ def scan(
     extra_rule_dirs: tuple[Path, ...] = (),
     fail_on: str = "error",
     clock: Callable[[], datetime] | None = None,
+    upstream: str | None = None,
+    ignore_whitespace: bool = False,
+    source_offer: str | None = None,
     price_list: tuple | None = None,
 ) -> Report:
     """Scan a CRM tree for a deployment and return the Report. Raises RuleError or ScanError before scanning.
 
+    With `upstream` (a git ref of the tree's repository, a directory or an archive of the pristine
+    release) the tree is compared with it and the modification facts come from that comparison. With
+    `source_offer` (a bundle directory or archive, or a URL) the offer is checked against the tree.
+
     A buyer's scan (and any scan given a vendor price list) is also vetted (osi_check.vet): OSD assessments of
     every license, open-core parts, source form, media, and the price list judged line by line."""
     rules = load_rules(extra_rule_dirs)
-    facts = collect(Path(root), deployment)
-    report = build_report(facts, rules, fail_on=fail_on, clock=clock)
+    facts = collect_with_upstream(Path(root), deployment, upstream, ignore_whitespace=ignore_whitespace)
+    offer_findings: tuple[Finding, ...] = ()
+    if source_offer is not None:
+        try:
+            offer_findings, offer_problems = check_offer(facts, Path(root), source_offer)
+        except OfferError as exc:
+            raise ScanError(str(exc)) from None
+        facts = replace(facts, problems=facts.problems + offer_problems)
+    report = build_report(facts, rules, fail_on=fail_on, clock=clock, extra_findings=offer_findings)
     if deployment.profile == "buyer" or price_list is not None:
         from osi_check.vet import vet
 

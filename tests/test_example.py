@@ -56,7 +56,9 @@ def test_saas_contains_the_agpl_finding_and_internal_does_not(saas_json):
     internal = run_cli("scan", str(EXAMPLE), "--deployment", "internal", "--format", "json", "--fail-on", "never")
     findings = json.loads(internal.stdout)["findings"]
     assert not [f for f in findings if f["rule"] == AGPL_RULE]
-    assert not [f for f in findings if "Corresponding Source" in f["message"]]
+    assert not [f for f in findings if f["topic"] == "disclosure" and f["kind"] == "obligation"]
+    # staff use over the internal network: the Section 13 question is raised, not silently passed
+    assert [f["rule"] for f in findings if f["topic"] == "disclosure"] == ["obligations/agpl-internal-network-use"] * 2
 
 
 def test_declaring_the_modification_status_resolves_the_question():

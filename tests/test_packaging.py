@@ -24,6 +24,10 @@ REQUIRED_IN_WHEEL = [
     "osi_check/_data/rules/osd/license-not-osi-approved.yaml",
     "osi_check/_data/reports/templates/text.j2",
     "osi_check/_data/reports/schemas/report-1.schema.json",
+    "osi_check/_data/reports/schemas/sarif-schema-2.1.0.json",
+    "osi_check/_data/reports/templates/html/report.html.j2",
+    "osi_check/_data/reports/templates/html/report.css",
+    "osi_check/_data/reports/templates/html/report.js",
 ]
 
 

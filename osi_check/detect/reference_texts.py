@@ -13,6 +13,7 @@ installed data still maps each ScanCode key to that id, and fails loudly rather 
 from __future__ import annotations
 
 import importlib.resources
+import re
 from dataclasses import dataclass
 from functools import cache
 
@@ -117,3 +118,38 @@ def data_version() -> str:
         return version("licensedcode-data")
     except PackageNotFoundError:  # pragma: no cover - installation problem
         return "unknown"
+
+
+SPDX_KEY_LINE = re.compile(r"^spdx_license_key:\s*['\"]?([^'\"\s]+)", re.MULTILINE)
+
+
+@cache
+def _keys_by_spdx_id() -> dict[str, str]:
+    """SPDX id -> ScanCode key, read from the front matter of every text in licensedcode-data."""
+    keys: dict[str, str] = {}
+    for entry in sorted(_licenses_dir().iterdir(), key=lambda e: e.name):
+        if not entry.name.endswith(".LICENSE"):
+            continue
+        head = entry.read_text(encoding="utf-8").split("\n---", 1)[0]
+        match = SPDX_KEY_LINE.search(head)
+        if match:
+            keys.setdefault(match.group(1), entry.name[: -len(".LICENSE")])
+    return keys
+
+
+def for_spdx_id(spdx_id: str) -> ReferenceText | None:
+    """The full license text for an SPDX id, or None when licensedcode-data has none. An `-or-later` id
+    takes the text of its version (the or-later entry in the data is only the notice)."""
+    keys = _keys_by_spdx_id()
+    if spdx_id.startswith("LicenseRef-scancode-"):
+        key = spdx_id[len("LicenseRef-scancode-"):]
+    elif spdx_id.endswith("-or-later") and spdx_id[: -len("-or-later")] + "-only" in keys:
+        key = keys[spdx_id[: -len("-or-later")] + "-only"]
+    else:
+        key = keys.get(spdx_id)
+    if key is None:
+        return None
+    try:
+        return load(key)
+    except ReferenceDataError:
+        return None

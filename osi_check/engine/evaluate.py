@@ -18,13 +18,14 @@ import hashlib
 from collections import defaultdict
 from dataclasses import replace
 
+from osi_check.engine.compatibility import build_work
 from osi_check.engine.conditions import Trace
 from osi_check.engine.knowledge import Knowledge
 from osi_check.engine.messages import render
 from osi_check.engine.rules import Rule
 from osi_check.engine.vocabulary import SBOM_READERS, SubjectContext, builtin_vocabulary
-from osi_check.facts import Component, Facts
-from osi_check.model import FactUsed, Finding, FindingKind, Subject
+from osi_check.facts import Component, Evidence, EvidenceKind, Facts, Role
+from osi_check.model import Action, FactUsed, Finding, FindingKind, Severity, Subject
 
 
 def fingerprint(*parts: str) -> str:
@@ -37,7 +38,11 @@ def subjects(facts: Facts, knowledge: Knowledge) -> dict[str, list[SubjectContex
     by_key: dict[str, Component] = {c.key: c for c in facts.components}
     sbom_present = any(set(c.sources) & SBOM_READERS for c in facts.components)
     out: dict[str, list[SubjectContext]] = {"component": [], "file": []}
-    compared = facts.upstream is not None
+    work = build_work(facts.components, facts.files, knowledge, facts.deployment.outbound_license)
+    application = next((c for c in facts.components if c.role is Role.APPLICATION and c.root in (".", "", None)), None)
+    # component keys and file paths that the upstream does not have
+    not_in_upstream = set(facts.components_added) | {c.path for c in facts.changes if c.status == "added"}
+    change_by_path = {c.path: c for c in facts.changes}
     changes_by_component: dict[str, list] = {}
     for change in facts.changes:
         if change.component_key is not None:
@@ -47,7 +52,8 @@ def subjects(facts: Facts, knowledge: Knowledge) -> dict[str, list[SubjectContex
         subject = Subject("component", component.key, name, str(component.location))
         out["component"].append(
             SubjectContext(subject, component.license, component, facts.deployment, knowledge, sbom_present,
-                           changes=tuple(changes_by_component.get(component.key, ())) if compared else None)
+                           changes=_changes_of(component, facts, changes_by_component), application=application,
+                           added=None if facts.upstream is None else component.key in not_in_upstream, work=work)
         )
     for file in facts.files:
         component = by_key.get(file.component_key)
@@ -55,10 +61,28 @@ def subjects(facts: Facts, knowledge: Knowledge) -> dict[str, list[SubjectContex
             continue
         location = str(file.license.evidence[0].location) if file.license.evidence else file.path
         subject = Subject("file", file.path, file.path, location)
-        own_changes = tuple(c for c in changes_by_component.get(component.key, ()) if c.path == file.path)
+        component_changes = _changes_of(component, facts, changes_by_component)
+        own = change_by_path.get(file.path)
+        own_changes = None if component_changes is None else ((own,) if own and own.component_key == component.key else ())
         out["file"].append(SubjectContext(subject, file.license, component, facts.deployment, knowledge, sbom_present,
-                                          changes=own_changes if compared else None))
+                                          changes=own_changes, application=application,
+                                          added=_file_added(file.path, component, facts, not_in_upstream), work=work))
     return out
+
+
+def _changes_of(component: Component, facts: Facts, changes_by_component: dict) -> tuple | None:
+    """The component's changed files; None when it was not compared (no upstream, or no pristine copy
+    of it in the upstream), so its modification status stays as declared."""
+    if facts.upstream is None or component.key in facts.components_not_compared:
+        return None
+    return tuple(changes_by_component.get(component.key, ()))
+
+
+def _file_added(path: str, component: Component, facts: Facts, added: set[str]) -> bool | None:
+    """A file is not in the upstream when it was added, or its whole component was."""
+    if facts.upstream is None:
+        return None
+    return component.key in added or path in added
 
 
 def evaluate(rules: tuple[Rule, ...], facts: Facts, knowledge: Knowledge) -> tuple[Finding, ...]:
@@ -90,9 +114,27 @@ def _finding(rule: Rule, ctx: SubjectContext, trace: Trace) -> Finding:
         explanation=rule.explanation,
         citations=rule.citations,
         facts=tuple(FactUsed(k, v) for k, v in sorted(trace.used.items())),
-        evidence=ctx.license.evidence,
+        evidence=evidence_for(rule, ctx),
         fingerprint=fingerprint(rule.id, ctx.subject.type, ctx.subject.key),
+        topic=rule.topic,
+        action=Action(*(render(rule.action[k], ctx) for k in ("what", "to-whom", "how", "by-when")))
+        if rule.action else None,
     )
+
+
+def evidence_for(rule: Rule, ctx: SubjectContext) -> tuple[Evidence, ...]:
+    """The evidence a finding quotes, as the rule asks: the license evidence, the additional terms, or both."""
+    found: list[Evidence] = []
+    for source in rule.evidence:
+        if source == "license":
+            found.extend(ctx.license.evidence)
+        for term in ctx.license.additional_terms if source in ("additional-terms", "attribution-terms") else ():
+            if source == "attribution-terms" and term.kind != "attribution":
+                continue
+            section = f"§{term.section} " if term.section else ""
+            notices = f"; notices to keep: {', '.join(term.required_notices)}" if term.required_notices else ""
+            found.append(Evidence(EvidenceKind.ADDITIONAL_TERMS, term.location, term.text, f"{section}{term.kind}{notices}"))
+    return tuple(found)
 
 
 def _covers(asks_for: str, fact: str) -> bool:
@@ -145,14 +187,16 @@ def _needs_info(leader, unknown: tuple[str, ...], members, vocabulary) -> Findin
     return Finding(
         rule_id=rule.id,
         kind=FindingKind.NEEDS_INFO,
-        severity=rule.severity,
+        # a question is at most a warning: --fail-on warning (or a policy) makes unanswered questions fail
+        severity=min(rule.severity, Severity.WARNING, key=lambda s: s.rank),
         title=f"Needs information: {rule.title[0].lower()}{rule.title[1:]}",
         message=message,
         subject=ctx.subject,
         explanation=rule.explanation,
         citations=rule.citations,
         facts=tuple(used),
-        evidence=ctx.license.evidence,
+        evidence=evidence_for(rule, ctx),
         waiting_rules=tuple(sorted(m[0].id for m in members)),
         fingerprint=fingerprint(rule.id, ctx.subject.type, ctx.subject.key, "unknown", *unknown),
+        topic=rule.topic,
     )

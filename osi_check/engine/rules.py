@@ -49,6 +49,9 @@ class Rule:
     citations: tuple[Citation, ...]
     asks_for: str | None
     path: Path
+    topic: str = ""
+    action: dict | None = None  # templates for Action: what, to-whom, how, by-when
+    evidence: tuple[str, ...] = ("license",)  # what a finding quotes: license, additional-terms
 
 
 @cache
@@ -98,11 +101,15 @@ def load_rule(path: Path, rule_id: str, vocabulary: dict[str, FactSpec], knowled
         error = errors[0]
         raise RuleError(f"{path}: key '{_key_path(error.path)}': {error.message}")
     _check_families(condition, knowledge, path)
-    for key in ("message", "if-unknown"):
-        bad = unknown_placeholders(data.get(key) or "", vocabulary)
+    templates = [("message", data.get("message")), ("if-unknown", data.get("if-unknown"))]
+    templates += [(f"action.{k}", v) for k, v in (data.get("action") or {}).items()]
+    for key, template in templates:
+        bad = unknown_placeholders(template or "", vocabulary)
         if bad:
             raise RuleError(f"{path}: key '{key}': unknown placeholder(s) {', '.join(bad)} (see rules/README.md)")
     kind = FindingKind(data["kind"])
+    if kind is FindingKind.OBLIGATION and not data.get("action"):
+        raise RuleError(f"{path}: key 'action': an obligation must say what to do, for whom, how and by when")
     if kind is FindingKind.NEEDS_INFO and not data.get("asks-for"):
         raise RuleError(f"{path}: key 'asks-for': a needs-info rule must say which fact it asks for")
     if data.get("asks-for") and not any(
@@ -122,6 +129,9 @@ def load_rule(path: Path, rule_id: str, vocabulary: dict[str, FactSpec], knowled
         citations=tuple(Citation(c["text"], c.get("url")) for c in data["citations"]),
         asks_for=data.get("asks-for"),
         path=path,
+        topic=data["topic"],
+        action={k: " ".join(v.split()) for k, v in data["action"].items()} if data.get("action") else None,
+        evidence=tuple(data.get("evidence", ("license",))),
     )
 
 
@@ -162,6 +172,7 @@ def rules_digest(rules: tuple[Rule, ...]) -> str:
     files = [r.path for r in rules] + [
         resources.rules_dir() / "facts.yaml",
         resources.knowledge_file("licenses.yaml"),
+        resources.knowledge_file("compatibility.yaml"),
         resources.knowledge_file("declared-aliases.yaml"),
     ]
     for path in files:

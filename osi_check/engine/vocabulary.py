@@ -14,8 +14,9 @@ from pathlib import Path
 import yaml
 
 from osi_check import licensing, resources
-from osi_check.engine.knowledge import COPYLEFT_LEVELS, Knowledge
-from osi_check.facts import Component, Deployment, FileChange, LicenseConclusion
+from osi_check.engine.compatibility import Work, assess
+from osi_check.engine.knowledge import COMMERCIAL_NEEDS, COPYLEFT_LEVELS, Knowledge, LicenseFacts
+from osi_check.facts import Component, Deployment, FileChange, LicenseConclusion, Role
 from osi_check.model import Subject
 
 FACT_TYPES = ("boolean", "enum", "copyleft", "family")
@@ -43,6 +44,12 @@ class SubjectContext:
     sbom_present: bool = False  # a vendor SBOM was part of the scanned delivery
     # The files of this subject that differ from upstream; None when no upstream comparison was made.
     changes: tuple[FileChange, ...] | None = None
+    work: Work = Work()  # the deployed work as a whole: what binds it (compatibility) and its add-on modules
+    # The scanned application the subject is deployed inside (None: there is none, e.g. in a rule test).
+    application: Component | None = None
+    # Not part of the upstream release (a component of which it has no file, or an added file); None
+    # when no upstream comparison was made.
+    added: bool | None = None
 
 
 # Readers whose components come from an SBOM handed over with the delivery, not from the tree itself.
@@ -103,7 +110,7 @@ def license_osi_approved(ctx: SubjectContext) -> bool | None:
     node = _tree(ctx)
     if node is None:
         return None
-    return _fold(node, lambda leaf: ctx.knowledge.osi_approved(leaf.key), kleene_and, kleene_or)
+    return _fold(node, lambda leaf: ctx.knowledge.osi_approved(leaf.key, leaf.exception), kleene_and, kleene_or)
 
 
 def _max_level(values):
@@ -128,7 +135,7 @@ def license_copyleft(ctx: SubjectContext) -> str | None:
     node = _tree(ctx)
     if node is None:
         return None
-    return _fold(node, lambda leaf: ctx.knowledge.copyleft(leaf.key), _max_level, _min_level)
+    return _fold(node, lambda leaf: ctx.knowledge.copyleft(leaf.key, leaf.exception), _max_level, _min_level)
 
 
 @dataclass(frozen=True)
@@ -143,7 +150,7 @@ class FamilyValue:
             return None
 
         def leaf_in_family(leaf):
-            known = self.ctx.knowledge.family(leaf.key)
+            known = self.ctx.knowledge.family(leaf.key, leaf.exception)
             return None if known is None else known == family
 
         return _fold(node, leaf_in_family, kleene_or, kleene_and)
@@ -152,7 +159,7 @@ class FamilyValue:
         node = _tree(self.ctx)
         if node is None:
             return "unknown"
-        names = {self.ctx.knowledge.family(leaf.key) or "unknown" for leaf in licensing.leaves(node)}
+        names = {self.ctx.knowledge.family(leaf.key, leaf.exception) or "unknown" for leaf in licensing.leaves(node)}
         return ", ".join(sorted(names))
 
 
@@ -164,6 +171,108 @@ def component_modified(ctx: SubjectContext) -> bool | None:
     return ctx.deployment.modified
 
 
+def _knowledge_flag(ctx: SubjectContext, test: Callable[[LicenseFacts], bool]) -> bool | None:
+    """A yes/no fact of the license knowledge, over the expression as the licensee sees it: a combination has
+    it if any part has it, a choice only if every option has it (the licensee may pick one without it)."""
+    node = _tree(ctx)
+    if node is None:
+        return None
+
+    def leaf_value(leaf):
+        facts = ctx.knowledge.facts_for(leaf.key, leaf.exception)
+        return None if facts is None else test(facts)
+
+    return _fold(node, leaf_value, kleene_or, kleene_and)
+
+
+def license_commercial(ctx: SubjectContext) -> str | None:
+    """When a commercial license is needed: the strongest need of a combination, the lightest of a choice."""
+    node = _tree(ctx)
+    if node is None:
+        return None
+
+    def leaf_value(leaf):
+        facts = ctx.knowledge.facts_for(leaf.key, leaf.exception)
+        if facts is None:
+            return None
+        return facts.commercial.needed_for if facts.commercial else "none"
+
+    def strongest(values):
+        return None if None in values else max(values, key=COMMERCIAL_NEEDS.index)
+
+    def lightest(values):
+        known = [v for v in values if v is not None]
+        if "none" in known:
+            return "none"
+        return None if len(known) < len(values) else min(known, key=COMMERCIAL_NEEDS.index)
+
+    return _fold(node, leaf_value, strongest, lightest)
+
+
+def license_attribution(ctx: SubjectContext) -> bool | None:
+    """Attribution to display: terms added in the tree (GPL-3.0/AGPL-3.0 §7(b) logos) or the license's own."""
+    if any(term.kind == "attribution" for term in ctx.license.additional_terms):
+        return True
+    return _knowledge_flag(ctx, lambda facts: facts.attribution is not None)
+
+
+def outbound_compatible(ctx: SubjectContext) -> bool | None:
+    return assess(ctx.license, ctx.component, ctx.work, ctx.knowledge).compatible
+
+
+def addons_directory(component: Component) -> str | None:
+    if component.role is not Role.MODULE or not component.root or "/" not in component.root.strip("/"):
+        return None
+    return component.root.strip("/").rsplit("/", 1)[0]
+
+
+def addons_siblings(ctx: SubjectContext) -> list[Component]:
+    """The other shipped add-on modules installed in the same add-ons directory."""
+    directory = addons_directory(ctx.component)
+    if directory is None:
+        return []
+    return [m for m in ctx.work.modules if m.key != ctx.component.key and addons_directory(m) == directory]
+
+
+def addons_path_copyleft(ctx: SubjectContext) -> str | None:
+    siblings = addons_siblings(ctx)
+    if not siblings:
+        return "none"
+    levels = [
+        license_copyleft(SubjectContext(ctx.subject, m.license, m, ctx.deployment, ctx.knowledge)) for m in siblings
+    ]
+    return _max_level(levels)
+
+
+def _as_application(ctx: SubjectContext) -> SubjectContext | None:
+    """The same subject seen through the application's license, for the `application.*` facts."""
+    if ctx.application is None:
+        return None
+    return SubjectContext(ctx.subject, ctx.application.license, ctx.application, ctx.deployment, ctx.knowledge)
+
+
+def application_copyleft(ctx: SubjectContext) -> str | None:
+    app = _as_application(ctx)
+    return None if app is None else license_copyleft(app)
+
+
+def application_family(ctx: SubjectContext) -> FamilyValue | None:
+    app = _as_application(ctx)
+    return None if app is None else FamilyValue(app)
+
+
+def application_exception(ctx: SubjectContext) -> bool | None:
+    """An explicit exception or additional permission on the application's license (a `WITH` exception,
+    or a §7 additional permission found with it, such as the CiviCRM Licensing Exception)."""
+    app = _as_application(ctx)
+    node = None if app is None else _tree(app)
+    if node is None:
+        return None
+    if any(leaf.exception for leaf in licensing.leaves(node)):
+        return True
+    return any(term.kind == "extra-permission" for term in app.license.additional_terms)
+
+
 RESOLVERS: dict[str, Callable[[SubjectContext], object]] = {
     "license.known": license_known,
     "license.osi-approved": license_osi_approved,
@@ -171,11 +280,25 @@ RESOLVERS: dict[str, Callable[[SubjectContext], object]] = {
     "license.family": FamilyValue,
     "license.confident": lambda ctx: ctx.license.confident,
     "license.conflicting": lambda ctx: bool(ctx.license.conflicts),
+    "license.choice": lambda ctx: isinstance(_tree(ctx), licensing.AnyOf),
+    "license.attribution": license_attribution,
+    "license.state-changes": lambda ctx: _knowledge_flag(ctx, lambda facts: facts.state_changes is not None),
+    "license.notice-file": lambda ctx: _knowledge_flag(ctx, lambda facts: facts.notice_file),
+    "license.commercial": license_commercial,
+    "license.redistribution-forbidden": lambda ctx: _knowledge_flag(ctx, lambda facts: facts.redistribution_forbidden),
+    "component.outbound-compatible": outbound_compatible,
+    "component.addons-path-copyleft": addons_path_copyleft,
     "component.sbom-status": sbom_status,
+    "subject.own-license": lambda ctx: ctx.subject.type == "component"
+    or ctx.license.expression != ctx.component.license.expression,
     "component.role": lambda ctx: ctx.component.role.value,
     "component.scope": lambda ctx: ctx.component.scope.value,
     "component.shipped": lambda ctx: ctx.component.shipped,
     "component.modified": component_modified,
+    "upstream.added": lambda ctx: ctx.added,
+    "application.copyleft": application_copyleft,
+    "application.family": application_family,
+    "application.exception": application_exception,
     "deployment.profile": lambda ctx: ctx.deployment.profile,
     "deployment.distributed": lambda ctx: ctx.deployment.distributed,
     "deployment.network-service": lambda ctx: ctx.deployment.network_service,

@@ -6,11 +6,11 @@ bytes (keys in a fixed order, lists already sorted by the pipeline).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 from osi_check.facts import AdditionalTerm, Component, Evidence, FileLicense, LicenseConclusion, Location
-from osi_check.model import FeeItem, Finding, Report
-from osi_check.osd.page import assessment_data
+from osi_check.model import Action, Finding, Report
 
 SCHEMA_ID = "https://osi-check.invalid/schemas/report-1.schema.json"
 
@@ -109,14 +109,40 @@ def _finding(finding: Finding) -> dict:
         "evidence": [_evidence(e) for e in finding.evidence],
         "waiting_rules": list(finding.waiting_rules),
         "explanation": finding.explanation,
+        "topic": finding.topic,
+        "action": _action(finding.action),
         "citations": [{"text": c.text, "url": c.url} for c in finding.citations],
-        **({"topic": finding.topic} if finding.topic else {}),
+        "suppression": dataclasses.asdict(finding.suppression) if finding.suppression else None,
     }
 
 
-def _fee(fee: FeeItem) -> dict:
-    return {"what": fee.what, "component": fee.component, "amount": fee.amount, "verdict": fee.verdict,
-            "reason": fee.reason, "citation": fee.citation, "location": fee.location, "vendor": fee.vendor}
+def _action(action: Action | None) -> dict | None:
+    if action is None:
+        return None
+    return {"what": action.what, "to_whom": action.to_whom, "how": action.how, "by_when": action.by_when}
+def _modifications(report: Report) -> dict:
+    """The comparison with the upstream release: per changed file, and which components it makes modified."""
+    counts = {"unchanged": report.files_unchanged, "modified": 0, "added": 0, "deleted": 0, "renamed": 0,
+              "whitespace_only": 0}
+    modified_components = set()
+    for change in report.modifications:
+        counts[change.status] = counts.get(change.status, 0) + 1
+        counts["whitespace_only"] += change.whitespace_only
+        if change.counts_as_modification and change.component_key not in report.components_not_compared:
+            modified_components.add(change.component_key)
+    return {
+        "upstream": report.upstream,
+        "summary": counts,
+        "components_modified": sorted(k for k in modified_components if k is not None),
+        "components_added": list(report.components_added),
+        "components_not_compared": list(report.components_not_compared),
+        "files": [
+            {"path": c.path, "status": c.status, "old_path": c.old_path, "component": c.component_key,
+             "license": c.license, "whitespace_only": c.whitespace_only, "last_changed": c.last_changed,
+             "similarity": c.similarity}
+            for c in report.modifications
+        ],
+    }
 
 
 def to_data(report: Report) -> dict:
@@ -129,7 +155,7 @@ def to_data(report: Report) -> dict:
     by_kind: dict[str, int] = {}
     for finding in report.findings:
         by_kind[finding.kind.value] = by_kind.get(finding.kind.value, 0) + 1
-    return {
+    data = {
         "$schema": SCHEMA_ID,
         "schema_version": report.schema_version,
         "tool": {
@@ -147,6 +173,7 @@ def to_data(report: Report) -> dict:
             "internal_network": deployment.internal_network,
             "contractor": deployment.contractor,
             "modified": deployment.modified,
+            "outbound_license": deployment.outbound_license,
         },
         "partial": report.partial,
         "gate": {"fail_on": report.gate.fail_on, "failed": report.gate.failed, "counted": report.gate.counted},
@@ -165,11 +192,13 @@ def to_data(report: Report) -> dict:
         "files": [_file(f) for f in report.files],
         "folders": _folders(report.files),
         "findings": [_finding(f) for f in report.findings],
-        # present only when filled (a buyer's scan, `osi-check vet`, a price list): other reports are unchanged
-        **({"license_assessments": [assessment_data(a) for a in report.license_assessments]}
-           if report.license_assessments else {}),
-        **({"fees": [_fee(f) for f in report.fees]} if report.fees else {}),
+        "upstream": report.upstream,
+        "license_assessments": [dataclasses.asdict(a) for a in report.license_assessments],
+        "fees": [dataclasses.asdict(f) for f in report.fees],
     }
+    if report.upstream is not None:  # absent: no comparison was made, the modification status is not measured
+        data["modifications"] = _modifications(report)
+    return data
 
 
 def render(report: Report) -> str:

@@ -12,6 +12,7 @@ from itertools import groupby
 import jinja2
 
 from osi_check import resources
+from osi_check.formats import summary
 from osi_check.model import Report
 
 
@@ -27,30 +28,6 @@ def _environment() -> jinja2.Environment:
     )
 
 
-def _verdict(report: Report) -> str:
-    counts = report.count_by_severity()
-    if report.gate.fail_on == "never":
-        head = "REPORT"
-    else:
-        head = "FAIL" if report.gate.failed else "PASS"
-    parts = [f"{counts['error']} error(s), {counts['warning']} warning(s), {counts['note']} note(s)"]
-    if report.gate.fail_on != "never":
-        parts.append(f"{report.gate.counted} at or above --fail-on {report.gate.fail_on}")
-    if report.partial:
-        parts.append(f"PARTIAL SCAN: {len(report.problems)} input(s) could not be read")
-    return f"{head}: " + "; ".join(parts)
-
-
-def _deployment(report: Report) -> str:
-    d = report.deployment
-    flags = [
-        "distributed" if d.distributed else "not distributed",
-        "network service" if d.network_service else "no outside network users",
-        {True: "modified", False: "unmodified", None: "modification status unknown"}[d.modified],
-    ]
-    return f"{d.profile} ({', '.join(flags)})"
-
-
 def render(report: Report) -> str:
     by_rule = [
         (rule_id, list(items))
@@ -62,8 +39,8 @@ def render(report: Report) -> str:
     licenses = Counter(c.license.expression or "(none found)" for c in report.components)
     return _environment().get_template("text.j2").render(
         report=report,
-        verdict=_verdict(report),
-        deployment=_deployment(report),
+        verdict=summary.verdict(report),
+        deployment=summary.deployment_text(report),
         groups=by_rule,
         ecosystems=sorted(ecosystems.items()),
         licenses=licenses.most_common(),

@@ -181,7 +181,7 @@ def assess_text(text: str, source: str, *, identify: bool = True, location: str 
 
         match = identify_text(text)
     # SPDX-listed exceptions only: ScanCode also files riders such as the Commons Clause as "exceptions"
-    exceptions_only = match is not None and all(o.exception and licensing.is_known_exception(o.spdx_id)
+    exceptions_only = match is not None and all(o.exception and licensing.is_spdx_exception(o.spdx_id)
                                                 for o in match.others)
     if match is not None and not match.modified and not match.additional_terms and exceptions_only \
             and licensing.is_known_key(match.spdx_id):

@@ -31,7 +31,7 @@ from osi_check.sources.sbom_cyclonedx import CycloneDxSbomSource
 from osi_check.sources.sbom_spdx import SpdxSbomSource
 from osi_check.sources.suitecrm import SuiteCrmManifestSource
 from osi_check.sources.uv_lock import UvLockSource
-from osi_check.sources.vendored import VendoredPackageSource
+from osi_check.sources.vendored import VendoredManifestSource, VendoredPackageSource
 from osi_check.sources.yarn import YarnLockSource
 
 SOURCES: tuple[Reader, ...] = (
@@ -39,6 +39,7 @@ SOURCES: tuple[Reader, ...] = (
     ComposerSource(),
     ComposerInstalledSource(),
     VendoredPackageSource(),
+    VendoredManifestSource(),
     # JavaScript
     NpmLockSource(),
     YarnLockSource(),

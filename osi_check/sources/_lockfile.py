@@ -22,6 +22,7 @@ from urllib.parse import quote
 
 from osi_check import licensing
 from osi_check.facts import InputProblem, Location
+from osi_check.tree import InputError, Tree, TreeFile
 
 _SPACE = re.compile(r"[ \t\r\n]*")
 _DECODER = json.JSONDecoder()
@@ -47,6 +48,31 @@ def parse_json(text: str, path: str, reader: str) -> ParsedJson:
         return ParsedJson(problem=InputProblem(Location(path), f"is not valid JSON: {exc}", reader))
     except RecursionError:
         return ParsedJson(problem=InputProblem(Location(path), "is nested too deeply to be read as JSON", reader))
+
+
+@dataclass(frozen=True)
+class JsonObjectFile:
+    """A JSON file whose top level is an object, with its text (for line lookups), or the problem."""
+
+    value: dict | None = None
+    text: str = ""
+    problem: InputProblem | None = None
+
+
+def read_json_object(tree: Tree, file: TreeFile, reader: str, max_bytes: int | None = None) -> JsonObjectFile:
+    """Read, decode and parse a JSON manifest or lockfile that must be an object: every way it can fail
+    (unreadable, not UTF-8, bad JSON, another top-level type) is one problem naming the file."""
+    try:
+        text = tree.read_text(file.path, max_bytes, strict_utf8=True) if max_bytes else tree.read_text(
+            file.path, strict_utf8=True)
+    except InputError as err:
+        return JsonObjectFile(problem=InputProblem(Location(err.path, err.line), err.message, reader))
+    parsed = parse_json(text, file.path, reader)
+    if parsed.problem:
+        return JsonObjectFile(problem=parsed.problem)
+    if not isinstance(parsed.value, dict):
+        return JsonObjectFile(problem=InputProblem(Location(file.path, 1), "the top level is not a JSON object", reader))
+    return JsonObjectFile(parsed.value, text)
 
 
 def raw_json(value: object) -> str:

@@ -34,7 +34,7 @@ from osi_check.sources._lockfile import (
     normalize,
     normalize_choice,
     not_a_license,
-    parse_json,
+    read_json_object,
     purl_part,
     raw_json,
     relative_dir,
@@ -60,17 +60,10 @@ class ComposerSource(Reader):
         return file.name in ("composer.lock", "composer.json") and "vendor" not in file.dir_parts
 
     def read(self, tree: Tree, file: TreeFile) -> SourceResult:
-        try:
-            text = tree.read_text(file.path, strict_utf8=True)
-        except InputError as err:
-            return self.problem(err)
-        parsed = parse_json(text, file.path, self.name)
+        parsed = read_json_object(tree, file, self.name)
         if parsed.problem:
             return SourceResult(problems=(parsed.problem,))
-        if not isinstance(parsed.value, dict):
-            problem = InputProblem(Location(file.path, 1), "the top level is not a JSON object", self.name)
-            return SourceResult(problems=(problem,))
-        raw = JsonText(text)
+        raw = JsonText(parsed.text)
         if file.name == "composer.lock":
             return _LockReader(file, raw, _vendor_dir(tree, file.parent)).read(parsed.value)
         return _read_manifest(tree, file, parsed.value, raw)

@@ -14,7 +14,7 @@ import tomllib
 
 from osi_check.facts import Component, InputProblem, LicenseConclusion, Location, Role, Scope, SourceResult
 from osi_check.reader import Reader
-from osi_check.sources._lockfile import JsonText, Spot, in_tree, parse_json
+from osi_check.sources._lockfile import JsonText, Spot, in_tree, read_json_object
 from osi_check.sources._python import (
     ECOSYSTEM,
     TOML_BYTES,
@@ -40,17 +40,10 @@ class PipfileLockSource(Reader):
         return file.name == "Pipfile.lock" and not SKIPPED_DIRS.intersection(file.dir_parts)
 
     def read(self, tree: Tree, file: TreeFile) -> SourceResult:
-        try:
-            text = tree.read_text(file.path, TOML_BYTES, strict_utf8=True)
-        except InputError as err:
-            return self.problem(err)
-        parsed = parse_json(text, file.path, self.name)
+        parsed = read_json_object(tree, file, self.name, TOML_BYTES)
         if parsed.problem:
             return SourceResult(problems=(parsed.problem,))
-        if not isinstance(parsed.value, dict):
-            problem = InputProblem(Location(file.path, 1), "the top level is not a JSON object", self.name)
-            return SourceResult(problems=(problem,))
-        return _LockReader(file, JsonText(text), _pipfile_names(tree, file)).read(parsed.value)
+        return _LockReader(file, JsonText(parsed.text), _pipfile_names(tree, file)).read(parsed.value)
 
 
 class _LockReader:

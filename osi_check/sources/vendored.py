@@ -1,4 +1,4 @@
-"""License files of installed composer packages: `<...>/vendor/<vendor>/<package>/LICENSE`.
+"""Installed composer packages' own files: `<...>/vendor/<vendor>/<package>/LICENSE` and `.../composer.json`.
 
 A lockfile's `license` field is what the maintainer declared; the package's own license file is what
 was actually delivered. Reading it gives every installed package license evidence even when no
@@ -12,6 +12,11 @@ A directory named vendor is not always composer's (front-end code keeps "assets/
 license file is read only when its directory is a composer package: it has a composer.json, or the
 vendor directory has composer's autoload.php or composer/installed.json. Anything else is not this
 reader's business and gives an empty result.
+
+The package's own composer.json is a second declaration, made by the package's maintainer in the
+delivered copy: usually the same as the lock's (then it is one more piece of evidence at its own line,
+as a file scanner shows it), sometimes not (a patched or re-licensed copy), which resolve then records
+as a conflict. The lock keeps precedence because it says what was installed.
 """
 
 from __future__ import annotations
@@ -19,7 +24,8 @@ from __future__ import annotations
 from osi_check.detect.license_files import is_license_file_name, read_license_file
 from osi_check.facts import Component, InputProblem, Location, Role, Scope, SourceResult
 from osi_check.reader import Reader
-from osi_check.sources.composer import _purl
+from osi_check.sources._lockfile import JsonText, read_json_object
+from osi_check.sources.composer import _manifest_license, _purl
 from osi_check.tree import InputError, Tree, TreeFile
 
 VENDOR_DIR = "vendor"
@@ -66,6 +72,42 @@ class VendoredPackageSource(Reader):
             purl=purl,
         )
         return SourceResult(components=(component,))
+
+
+class VendoredManifestSource(Reader):
+    name = "vendored-manifest"
+    examples = ("vendor/acme/lib/composer.json", "include/vendor/tecnickcom/tcpdf/composer.json")
+
+    def handles(self, file: TreeFile) -> bool:
+        parts = file.path.split("/")
+        return len(parts) >= 4 and parts[-4] == VENDOR_DIR and parts[-1] == "composer.json" and "node_modules" not in parts
+
+    def read(self, tree: Tree, file: TreeFile) -> SourceResult:
+        package_dir = file.parent
+        vendor, package = package_dir.rsplit("/", 2)[1:]
+        manifest = read_json_object(tree, file, self.name)
+        if manifest.problem:
+            return SourceResult(problems=(manifest.problem,))
+        data = manifest.value
+        name = data["name"] if isinstance(data.get("name"), str) and "/" in data["name"] else f"{vendor}/{package}"
+        spots = JsonText(manifest.text).spots()
+        location = Location(file.path, spots["license"].line if "license" in spots else 1)
+        license_, problem = _manifest_license(data, location)
+        problems = (InputProblem(location, problem, self.name),) if problem else ()
+        version = data.get("version") if isinstance(data.get("version"), str) else None
+        component = Component(
+            key=_purl(name, None),
+            name=name,
+            version=version,
+            ecosystem="composer",
+            role=Role.DEPENDENCY,
+            scope=Scope.RUNTIME,
+            license=license_,
+            location=location,
+            root=package_dir,
+            purl=_purl(name, None),
+        )
+        return SourceResult(components=(component,), problems=problems)
 
 
 def _is_composer_package(tree: Tree, package_dir: str, vendor_dir: str) -> bool:

@@ -1,26 +1,30 @@
 """What the `license` and `vet` commands do, apart from printing: resolve the target, assess, vet.
 
-Errors a user can fix (a path that is not a license or an id, an archive before safe extraction is available)
-are click.UsageError: exit 2 with a message naming the input.
+Errors a user can fix (a path that is not a license or an id, a file that is not a readable archive) are
+click.UsageError: exit 2 with a message naming the input.
 """
 
 from __future__ import annotations
 
 import sys
+import tempfile
 import textwrap
+from dataclasses import replace
 from pathlib import Path
 
 import click
 
-from osi_check import licensing
+from osi_check import archives, licensing
 from osi_check.deployment import MODIFIED_CHOICES, deployment_for
+from osi_check.facts import Facts
 from osi_check.formats import FORMATS
-from osi_check.model import LicenseAssessment, Report
+from osi_check.gate import decide
+from osi_check.model import Finding, LicenseAssessment, Report
+from osi_check.pipeline import input_error_findings
 from osi_check.osd.assess import UnknownLicenseId, assess_id, assess_text
 from osi_check.osd.curated import curated
 from osi_check.osd.page import VERDICT_TEXT
 
-ARCHIVE_SUFFIXES = (".tar.gz", ".tgz", ".tar", ".zip", ".tar.bz2", ".tar.xz")
 MAX_TEXT = 2 * 1024 * 1024
 
 
@@ -71,22 +75,28 @@ def license_assessment(target: str, *, identify: bool = True) -> LicenseAssessme
 
 
 def vet_target(path: Path, price_list, *, fail_on: str, rule_dirs: tuple[Path, ...]) -> Report:
-    from osi_check.pipeline import scan
+    """Vet a directory, or an archive opened by the project's safe extractor (osi_check.archives) into a temporary
+    directory that is removed afterwards; members the extractor refuses are input problems of the report."""
+    from osi_check.pipeline import scan  # the pipeline imports osi_check.vet: import it when used
 
-    if path.is_file():
-        if not path.name.lower().endswith(ARCHIVE_SUFFIXES):
-            raise click.UsageError(f"{path}: not a directory or an archive (.tar.gz, .tgz, .tar, .zip) to vet")
+    deployment = deployment_for("buyer", MODIFIED_CHOICES["unknown"])
+    if path.is_dir():
+        return scan(path, deployment, extra_rule_dirs=rule_dirs, fail_on=fail_on, price_list=price_list)
+    if not archives.is_archive(path):
+        raise click.UsageError(f"{path}: not a directory or an archive ({', '.join(archives.SUFFIXES)}) to vet")
+    with tempfile.TemporaryDirectory(prefix="osi-check-vet-") as tmp:
         try:
-            from osi_check import archives  # noqa: F401 - the project's one safe extractor
-        except ImportError:
-            raise click.UsageError(
-                f"{path}: archive input needs osi-check's safe archive extractor, which this build does not have yet; "
-                "extract the archive yourself and run osi-check vet on the directory"
-            ) from None
-        raise click.UsageError(f"{path}: archive input is not wired to the safe extractor in this build; "
-                               "extract it and vet the directory")
-    return scan(path, deployment_for("buyer", MODIFIED_CHOICES["unknown"]), extra_rule_dirs=rule_dirs,
-                fail_on=fail_on, price_list=price_list)
+            extraction = archives.extract(path, Path(tmp) / "delivery")
+        except archives.ArchiveError as exc:
+            raise click.UsageError(f"{path}: cannot be opened as an archive: {exc}") from None
+        report = scan(extraction.content_root(), deployment, extra_rule_dirs=rule_dirs, fail_on=fail_on,
+                      price_list=price_list)
+    problems = extraction.problems(path.name)
+    if not problems:
+        return report
+    refused = input_error_findings(Facts(report.target, report.deployment, (), problems=problems))
+    findings = tuple(sorted(report.findings + refused, key=Finding.sort_key))
+    return replace(report, problems=report.problems + problems, findings=findings, gate=decide(findings, fail_on))
 
 
 def vet_text(report: Report) -> str:

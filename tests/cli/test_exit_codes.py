@@ -53,6 +53,7 @@ def test_exit_2_for_a_malformed_rule_naming_file_and_key(tmp_path):
         title: A broken rule for the test
         kind: obligation
         severity: loud
+        topic: disclosure
         applies-to: [component]
         when: {license.known: false}
         message: This message is long enough.

@@ -61,8 +61,11 @@ def test_declared_modification_turns_the_question_into_an_obligation_or_a_note()
     assert [(f.rule_id, f.kind) for f in unmodified] == [("obligations/agpl-unmodified-network-use", FindingKind.NOTE)]
 
 
-def test_internal_deployment_has_no_agpl_source_obligation():
-    assert run([component("app", "AGPL-3.0-only")], profile="internal", modified=True) == ()
+def test_internal_deployment_has_no_agpl_source_obligation_but_raises_the_section_13_question():
+    findings = run([component("app", "AGPL-3.0-only")], profile="internal", modified=True)
+    assert [(f.rule_id, f.kind, f.topic) for f in findings] == [
+        ("obligations/agpl-internal-network-use", FindingKind.RISK, "disclosure")
+    ]
 
 
 def test_an_unknown_license_is_one_needs_info_that_lists_the_rules_it_blocks():
@@ -82,7 +85,10 @@ def test_no_license_at_all_is_asked_for_not_passed():
 
 def test_proprietary_module_is_a_risk_with_its_evidence():
     findings = run([component("voip", "LicenseRef-OPL-1", role=Role.MODULE)], profile="internal")
-    assert [(f.rule_id, f.kind) for f in findings] == [("osd/license-not-osi-approved", FindingKind.RISK)]
+    assert [(f.rule_id, f.kind) for f in findings] == [
+        ("commercial/license-required-for-use", FindingKind.OBLIGATION),
+        ("osd/license-not-osi-approved", FindingKind.RISK),
+    ]
     assert findings[0].evidence[0].quote == "LicenseRef-OPL-1"
 
 
@@ -104,7 +110,7 @@ def test_fingerprints_are_stable_and_distinct():
     first = run([component("a", "GPL-2.0-only"), component("b", "GPL-2.0-only")], profile="on-prem-delivery")
     second = run([component("b", "GPL-2.0-only"), component("a", "GPL-2.0-only")], profile="on-prem-delivery")
     assert [f.fingerprint for f in first] == [f.fingerprint for f in second]
-    assert len({f.fingerprint for f in first}) == 2
+    assert len({f.fingerprint for f in first}) == len(first) == 4  # source offer and change notices, for each
 
 
 def test_a_file_header_that_differs_from_its_component_is_recorded_on_the_file():

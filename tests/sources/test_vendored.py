@@ -14,7 +14,7 @@ from osi_check.facts import EvidenceKind, Role, Scope
 from osi_check.resolve import merge_components
 from osi_check.sources.composer import ComposerSource
 from osi_check.sources.composer_installed import ComposerInstalledSource
-from osi_check.sources.vendored import VendoredPackageSource
+from osi_check.sources.vendored import VendoredManifestSource, VendoredPackageSource
 from osi_check.tree import Tree, TreeFile
 
 SOURCE = VendoredPackageSource()
@@ -249,3 +249,43 @@ def test_installed_json_declaration_keeps_precedence_whatever_the_walk_order(wri
     (merged,) = merge_components(found)
     assert merged.key == "pkg:composer/brick/math@0.11.0"
     assert merged.license.expression == "MIT"
+
+
+MANIFEST = VendoredManifestSource()
+
+
+def test_installed_package_manifest_is_evidence_at_its_own_license_line(write_tree):
+    root = write_tree({"composer.lock": json.dumps(LOCK, indent=4), "vendor/x/y/composer.json": package_json("x/y")})
+    (merged,) = merge_components(components(read_all(root, ComposerSource(), MANIFEST)))
+    assert merged.license.expression == "MIT"
+    assert merged.license.conflicts == ()
+    locations = [(e.location.path, e.location.line) for e in merged.license.evidence]
+    assert ("vendor/x/y/composer.json", 4) in locations  # the "license" key's line
+    assert locations[0][0] == "composer.lock"  # the lock's declaration stays first
+
+
+def test_installed_package_manifest_that_disagrees_with_the_lock_is_a_conflict(write_tree):
+    relicensed = json.dumps({"name": "x/y", "license": "GPL-3.0-only"}, indent=4)
+    root = write_tree({"composer.lock": json.dumps(LOCK, indent=4), "vendor/x/y/composer.json": relicensed})
+    (merged,) = merge_components(components(read_all(root, ComposerSource(), MANIFEST)))
+    assert merged.license.expression == "MIT"
+    (conflict,) = merged.license.conflicts
+    assert "GPL-3.0-only (vendor/x/y/composer.json:3)" in conflict
+
+
+def test_installed_package_manifest_problems_name_the_file(write_tree):
+    root = write_tree({"vendor/x/y/composer.json": '{"name": "x/y", "license": '})
+    (result,) = read_all(root, MANIFEST)
+    (problem,) = result.problems
+    assert problem.location.path == "vendor/x/y/composer.json"
+
+
+@pytest.mark.parametrize("path, handled", [
+    ("vendor/x/y/composer.json", True),
+    ("lib/vendor/x/y/composer.json", True),
+    ("composer.json", False),
+    ("vendor/x/composer.json", False),
+    ("node_modules/a/vendor/x/y/composer.json", False),
+])
+def test_manifest_handles(path, handled):
+    assert MANIFEST.handles(TreeFile(path, 10)) is handled

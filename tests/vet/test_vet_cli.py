@@ -86,11 +86,31 @@ def test_output_is_deterministic(vetted, tmp_path):
     assert json.loads(again.stdout) == vetted
 
 
-def test_archive_input_is_refused_clearly_until_safe_extraction_exists(tmp_path):
+def test_an_archive_is_vetted_through_the_safe_extractor(vetted, tmp_path):
+    import tarfile
+
+    archive = tmp_path / "acme-crm-1.0.tar.gz"
+    with tarfile.open(archive, "w:gz") as tar:
+        tar.add(DELIVERY, arcname="acme-crm-1.0")
+        link = tarfile.TarInfo("acme-crm-1.0/escape")
+        link.type, link.linkname = tarfile.SYMTYPE, "../../etc/passwd"
+        tar.addfile(link)
+    result = run_cli("vet", str(archive), "--price-list", str(DELIVERY / "price-list.yaml"), "--format", "json")
+    report = json.loads(result.stdout)
+    assert result.returncode == 1, result.stderr
+    assert report["license_assessments"] == vetted["license_assessments"] and report["fees"] == vetted["fees"]
+    assert report["partial"] and any("acme-crm-1.0/escape" in p["path"] for p in report["problems"])
+
+
+def test_a_file_that_is_not_an_archive_exits_2_naming_it(tmp_path):
     archive = tmp_path / "delivery.tar.gz"
     archive.write_bytes(b"\x1f\x8b\x08\x00")
     result = run_cli("vet", str(archive))
     assert result.returncode == 2 and "delivery.tar.gz" in result.stderr
+    other = tmp_path / "notes.txt"
+    other.write_text("hello", "utf-8")
+    result = run_cli("vet", str(other))
+    assert result.returncode == 2 and "notes.txt" in result.stderr
 
 
 def test_a_bad_price_list_exits_2_naming_file_and_line(tmp_path):
