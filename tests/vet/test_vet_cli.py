@@ -132,3 +132,13 @@ def test_text_report_shows_what_the_buyer_receives(tmp_path):
 def test_minified_javascript_without_source(vetted):
     [minified] = _by_rule(vetted, "vet/minified-without-source")
     assert minified["topic"] == "source-form" and minified["subject"]["key"] == "public/js/app.min.js"
+
+
+def test_the_html_report_shows_each_problem(tmp_path):
+    page = tmp_path / "vet.html"
+    result = run_cli("vet", str(DELIVERY), "--price-list", str(DELIVERY / "price-list.yaml"), "--format", f"html={page}")
+    assert result.returncode == 1, result.stderr
+    html = page.read_text("utf-8")
+    for shown in ("ionCube-encoded PHP", "Acme CRM license, per seat and year", "AcmeSans-Regular.ttf",
+                  "enterprise/ (2 files) is an enterprise part", "checkLicenseKey", "does-not-conform"):
+        assert shown in html, shown
