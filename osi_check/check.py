@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from functools import partial
 from pathlib import Path
@@ -42,13 +42,20 @@ class CheckOptions:
     upstream: str | None = None  # a git ref, directory or archive of the pristine release
     ignore_whitespace: bool = False
     source_offer: str | None = None  # a bundle (directory or archive) or a URL
+    price_list: tuple | None = None  # the vendor's price list (osi_check.fees.price_list line items)
 
     @property
     def measures_outside_the_tree(self) -> bool:
         """The result also depends on something the tree's snapshot key does not cover (an upstream
-        release, a published bundle or page), so whole results are neither stored nor reused; each
-        file's reader results still are, as they depend on the file alone."""
-        return self.upstream is not None or self.source_offer is not None
+        release, a published bundle or page, a price list), so whole results are neither stored nor
+        reused; each file's reader results still are, as they depend on the file alone."""
+        return self.upstream is not None or self.source_offer is not None or self.price_list is not None
+
+    @property
+    def vets(self) -> bool:
+        """A buyer's scan, or any scan given a price list, is vetted: OSD assessments, open core, source
+        form, media, fees (osi_check.vet)."""
+        return self.deployment.profile == "buyer" or self.price_list is not None
 
 
 def _open_store(options: CheckOptions, stats: CacheStats) -> Store | None:
@@ -97,14 +104,23 @@ def _report(options: CheckOptions, survey: Survey, progress: Progress | None) ->
     evaluated: Evaluated = evaluate_survey(survey, adjust=_adjust(options), progress=progress,
                                            reuse=not options.measures_outside_the_tree)
     facts = evaluated.facts
-    findings = apply_policy(evaluated.findings, policy, options.today, components=facts.components,
+    findings, assessments, fees = evaluated.findings, (), ()
+    if options.vets:  # before the policy, so waivers and severity overrides apply to its findings too
+        from osi_check.vet import vet
+
+        vetted = vet(assemble_report(facts, findings, rules_digest=evaluated.rules_digest,
+                                     license_list_version=evaluated.license_list_version, fail_on=options.fail_on),
+                     options.root, options.price_list)
+        findings, assessments, fees = vetted.findings, vetted.license_assessments, vetted.fees
+    findings = apply_policy(findings, policy, options.today, components=facts.components,
                             files=facts.files, known_rules=frozenset(evaluated.rule_ids),
                             license_choices=evaluated.license_choices)
     if options.baseline is not None:
         findings = apply_baseline(findings, options.baseline)
-    return assemble_report(facts, findings, rules_digest=evaluated.rules_digest,
-                           license_list_version=evaluated.license_list_version, fail_on=options.fail_on,
-                           clock=options.clock)
+    report = assemble_report(facts, findings, rules_digest=evaluated.rules_digest,
+                             license_list_version=evaluated.license_list_version, fail_on=options.fail_on,
+                             clock=options.clock)
+    return replace(report, license_assessments=assessments, fees=fees)
 
 
 def run_check(options: CheckOptions, *, progress: Progress | None = None, stats: CacheStats | None = None) -> Report:

@@ -32,10 +32,15 @@ def _config_errors() -> tuple[type[Exception], ...]:
     from osi_check.engine.knowledge import KnowledgeError
     from osi_check.engine.rules import RuleError
     from osi_check.engine.vocabulary import VocabularyError
+    from osi_check.fees.knowledge import FeeDataError
+    from osi_check.fees.price_list import PriceListError
+    from osi_check.osd.detectors import OsdDataError
     from osi_check.pipeline import ScanError
     from osi_check.policy import PolicyError
+    from osi_check.vet.knowledge import VettingDataError
 
-    return (RuleError, KnowledgeError, VocabularyError, ScanError, PolicyError, BaselineError)
+    return (RuleError, KnowledgeError, VocabularyError, ScanError, PolicyError, BaselineError, OsdDataError,
+            FeeDataError, PriceListError, VettingDataError)
 
 
 def _clock():
@@ -114,10 +119,12 @@ def cli() -> None:
 @click.option("--source-offer", metavar="BUNDLE|URL",
               help="Check the source offer: a bundle written by `osi-check bundle` (directory or archive; needs "
                    "--upstream) must match the tree, or a URL must be linked from the tree.")
+@click.option("--price-list", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="A vendor price list (YAML or CSV, see README) to judge against the licenses of the delivery.")
 @click.pass_context
 def scan_command(ctx, path, profile, modified, outbound_license_option, formats, output, fail_on, exit_zero, rule_dirs,
                  policy_file, no_policy, baseline_file, write_baseline, cache_dir, no_cache, quiet, verbose,
-                 timestamp, upstream, ignore_whitespace, source_offer) -> None:
+                 timestamp, upstream, ignore_whitespace, source_offer, price_list) -> None:
     """Scan PATH (default: the current directory) and report license findings."""
     from osi_check.scan_options import check_options
 
@@ -129,7 +136,13 @@ def scan_command(ctx, path, profile, modified, outbound_license_option, formats,
         ctx, path=path, profile=profile, modified=modified, outbound=outbound_license_option, fail_on=fail_on,
         rule_dirs=rule_dirs, policy_file=policy_file, no_policy=no_policy, baseline_file=baseline_file,
         cache_dir=cache_dir, no_cache=no_cache, today=_today(), clock=_clock() if timestamp else None)
-    options = replace(options, upstream=upstream, ignore_whitespace=ignore_whitespace, source_offer=source_offer)
+    items = None
+    if price_list is not None:
+        from osi_check.fees.price_list import read_price_list
+
+        items = read_price_list(price_list)
+    options = replace(options, upstream=upstream, ignore_whitespace=ignore_whitespace, source_offer=source_offer,
+                      price_list=items)
     from osi_check.cache.scan import CacheStats
     from osi_check.check import run_check, run_check_rendered
     from osi_check.progress import progress_for
@@ -144,7 +157,7 @@ def scan_command(ctx, path, profile, modified, outbound_license_option, formats,
             recorded = baseline.count('"fingerprint"')
             click.echo(f"osi-check: baseline of {recorded} finding(s) written to {write_baseline}", err=True)
         sys.exit(EXIT_CLEAN)
-    texts, failed = run_check_rendered(options, [(o.format, FORMATS[o.format]) for o in outputs],
+    texts, failed = run_check_rendered(options, [(o.format, _renderer(o.format, options.vets)) for o in outputs],
                                        progress=progress_for(quiet), stats=stats)
     if verbose and not quiet:
         for note in (*notes, *stats.notes, _cache_summary(stats, options.cache_dir)):
@@ -168,6 +181,69 @@ def _cache_summary(stats, cache_dir: Path | None) -> str:
         return f"cache: whole result reused from {cache_dir} ({stats.hashed} file(s) re-hashed)"
     return (f"cache: {cache_dir}: {stats.reused} file(s) reused, {stats.read} read, "
             f"{stats.hashed} hashed")
+
+
+def _renderer(format_name: str, vetted: bool):
+    """A vetted report (a buyer's scan, `vet`) reads as text with the licenses' OSD verdicts and the price
+    list after the findings; every other format renders the report as it is."""
+    if vetted and format_name == "text":
+        from osi_check.vet.command import vet_text
+
+        return vet_text
+    return FORMATS[format_name]
+
+
+def _write_outputs(report, outputs) -> None:
+    """Every requested report of an uncached run (`vet`), then the exit code."""
+    vetted = bool(report.license_assessments or report.fees)
+    for out in outputs:
+        _write(_renderer(out.format, vetted)(report), out.path)
+        if out.path is not None and out.format != "text":
+            click.echo(f"osi-check: {'FAIL' if report.gate.failed else 'PASS'}; {out.format} report written to {out.path}", err=True)
+    sys.exit(EXIT_FINDINGS if report.gate.failed else EXIT_CLEAN)
+
+
+@cli.command("license")
+@click.argument("target")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "html"]), default="text", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the assessment here instead of stdout.")
+@click.option("--withhold-id", is_flag=True,
+              help="Do not identify the text: read it clause by clause only, as if it were an unknown license.")
+def license_command(target, fmt, output, withhold_id) -> None:
+    """Is it open source? Assess TARGET (a license file, an SPDX id, or - for stdin) against the ten criteria of
+    the Open Source Definition. Exit 0 when it conforms, 1 when it does not or it is unclear."""
+    from osi_check.osd.page import PAGE_FORMATS
+    from osi_check.vet.command import license_assessment
+
+    assessment = license_assessment(target, identify=not withhold_id)
+    _write(PAGE_FORMATS[fmt](assessment), output)
+    sys.exit(EXIT_CLEAN if assessment.verdict in ("osi-approved", "conforms-not-approved") else EXIT_FINDINGS)
+
+
+@cli.command("vet")
+@click.argument("path", type=click.Path(exists=True, path_type=Path))
+@click.option("--price-list", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="The vendor's price list (YAML or CSV, see README): each line is judged against the licenses.")
+@click.option("--format", "formats", multiple=True, metavar="NAME[=FILE]",
+              help=f"Report format ({', '.join(FORMATS)}; default text). Repeatable, as for scan.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the report that has no =FILE here instead of stdout.")
+@click.option("--fail-on", type=click.Choice(FAIL_LEVELS), default="error", show_default=True,
+              help="Exit 1 when a finding has at least this severity.")
+@click.option("--rules", "rule_dirs", multiple=True, type=click.Path(exists=True, file_okay=False, path_type=Path))
+def vet_command(path, price_list, formats, output, fail_on, rule_dirs) -> None:
+    """Vet a vendor's delivery (a directory): what is really open source, open-core parts, source form, media,
+    the rights the buyer receives, and the price list. The same as scan --deployment buyer."""
+    from osi_check.fees.price_list import read_price_list
+    from osi_check.vet.command import vet_target
+
+    try:
+        outputs = parse_outputs(tuple(formats), output)
+    except OutputSpecError as exc:
+        raise click.UsageError(str(exc)) from None
+    items = read_price_list(price_list) if price_list else None
+    report = vet_target(path, items, fail_on=fail_on, rule_dirs=tuple(rule_dirs))
+    _write_outputs(report, outputs)
 
 
 @cli.command("bundle")

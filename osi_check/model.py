@@ -121,6 +121,12 @@ class LicenseAssessment:
     verdict: str  # osi-approved | conforms-not-approved | does-not-conform | unclear
     basis: str  # spdx-list | curated | clause-detectors
     criteria: tuple[CriterionResult, ...] = ()
+    name: str = ""  # the license's name, when known
+    notes: tuple[str, ...] = ()  # how it was identified, added terms found, ...
+    obligations: tuple[str, ...] = ()  # in brief: what passing it on requires
+    fee_terms: tuple[str, ...] = ()  # in brief: what may and may not be charged for it
+    rights: tuple[str, ...] = ()  # in brief: the rights a recipient receives
+    location: str = ""  # where the license was found in a scanned tree ("" for a text assessed on its own)
 
 
 @dataclass(frozen=True)
@@ -134,6 +140,7 @@ class FeeItem:
     reason: str
     citation: str = ""
     location: str = ""  # "price-list.yaml:12"
+    vendor: str = ""  # who charges it (the price list's `vendor`), when said
 
 
 @dataclass(frozen=True)

@@ -150,16 +150,25 @@ def scan(
     upstream: str | None = None,
     ignore_whitespace: bool = False,
     source_offer: str | None = None,
+    price_list: tuple | None = None,
 ) -> Report:
     """Scan a CRM tree for a deployment and return the Report. Raises RuleError or ScanError before scanning.
 
     With `upstream` (a git ref of the tree's repository, a directory or an archive of the pristine
     release) the tree is compared with it and the modification facts come from that comparison. With
-    `source_offer` (a bundle directory or archive, or a URL) the offer is checked against the tree."""
+    `source_offer` (a bundle directory or archive, or a URL) the offer is checked against the tree.
+
+    A buyer's scan (and any scan given a vendor price list) is also vetted (osi_check.vet): OSD assessments of
+    every license, open-core parts, source form, media, and the price list judged line by line."""
     rules = load_rules(extra_rule_dirs)
     facts = collect_with_upstream(Path(root), deployment, upstream, ignore_whitespace=ignore_whitespace)
     facts, offer_findings = check_source_offer(facts, Path(root), source_offer)
-    return build_report(facts, rules, fail_on=fail_on, clock=clock, extra_findings=offer_findings)
+    report = build_report(facts, rules, fail_on=fail_on, clock=clock, extra_findings=offer_findings)
+    if deployment.profile == "buyer" or price_list is not None:
+        from osi_check.vet import vet
+
+        report = vet(report, Path(root), price_list)
+    return report
 
 
 def check_source_offer(facts: Facts, root: Path, source_offer: str | None) -> tuple[Facts, tuple[Finding, ...]]:

@@ -27,7 +27,7 @@ from osi_check.model import Citation, FindingKind, Severity
 
 # Files under a rules directory that are not rules.
 NOT_RULES = ("facts.yaml",)
-NOT_RULE_DIRS = ("knowledge", "schema")
+NOT_RULE_DIRS = ("knowledge", "schema", "osd-criteria")  # osd-criteria: clause detectors, not rules (osi_check.osd)
 TESTS_SUFFIX = ".tests.yaml"
 
 
