@@ -196,7 +196,9 @@ def measure(cmd: list[str], log: Path, cwd: Path | None = None) -> dict:
 
 
 def run_osi_check(tree: Path, out: Path) -> dict:
-    cmd = [sys.executable, "-m", "osi_check", "scan", str(tree), "--format", "json", "--fail-on", "never", "-o", str(out)]
+    # --no-cache: a cold scan, as ScanCode's is (a warm re-scan is measured by bench/warm_rescan.py)
+    cmd = [sys.executable, "-m", "osi_check", "scan", str(tree), "--format", "json", "--fail-on", "never", "--no-cache",
+           "-o", str(out)]
     result = measure(cmd, out.with_suffix(".log"), cwd=REPO)
     if not out.exists():
         sys.exit(f"osi-check wrote no report (exit code {result['rc']}); see {result['log']}")

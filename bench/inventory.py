@@ -47,7 +47,7 @@ def run_inventory(tree: Path) -> dict:
 def run_cli(tree: Path) -> float:
     started = time.perf_counter()
     subprocess.run([sys.executable, "-m", "osi_check", "scan", str(tree), "--format", "json", "--fail-on", "never",
-                    "-o", "/dev/null"], check=True, capture_output=True)
+                    "--no-cache", "-o", "/dev/null"], check=True, capture_output=True)
     return time.perf_counter() - started
 
 
