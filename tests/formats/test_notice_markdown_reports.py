@@ -85,7 +85,7 @@ def test_terminal_report_shows_actions_and_waivers(full):
     from osi_check.formats import text
 
     out = text.render(full)
-    assert "to do: the Corresponding Source of the modified version; to every user who interacts" in out
+    assert "to do: the Corresponding Source of the modified version | for: every user who interacts" in out
     assert "WAIVED (waiver, until 2027-06-30): the module is published on the vendor's site" in out
     counted = [f for f in full.findings if f.suppression is None]
     errors, warnings, notes = (sum(f.severity.value == level for f in counted) for level in ("error", "warning", "note"))

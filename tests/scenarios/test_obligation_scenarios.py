@@ -165,7 +165,8 @@ def test_lgpl_core_with_opl_module_in_saas():
     assert "Odoo Proprietary License v1.0" in commercial["message"]
     assert "purchased a valid license from the authors" in commercial["message"]
     assert "forbidden to publish, distribute, sublicense, or sell copies" in commercial["message"]  # no redistribution
-    assert commercial["action"]["to_whom"].startswith("from the module's authors")
+    assert "from the module's authors" in commercial["action"]["what"]
+    assert commercial["action"]["to_whom"].startswith("the organisation that runs the code")
     assert commercial["evidence"][0]["path"] == "addons/sale_commission_pro/__manifest__.py"
     assert commercial["evidence"][0]["quote"] == "OPL-1"
     # SaaS delivers no copies: the ban on redistribution is stated, not violated
