@@ -48,9 +48,11 @@ def tool_digest() -> str:
 
 
 def rules_digest(extra_rule_dirs: tuple[Path, ...] = ()) -> str:
+    """The rules by content and place in the search order, not by where they are installed: rule ids come
+    from paths inside each directory, so the same rules from a checkout and from a wheel share results."""
     digest = hashlib.sha256()
-    for directory in (resources.rules_dir(), *extra_rule_dirs):
-        digest.update(f"[{Path(directory).resolve()}]".encode())
+    for position, directory in enumerate((resources.rules_dir(), *extra_rule_dirs)):
+        digest.update(f"[rules directory {position}]".encode())
         _hash_tree(digest, Path(directory))
     return digest.hexdigest()
 
