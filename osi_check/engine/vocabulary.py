@@ -113,6 +113,52 @@ def license_osi_approved(ctx: SubjectContext) -> bool | None:
     return _fold(node, lambda leaf: ctx.knowledge.osi_approved(leaf.key, leaf.exception), kleene_and, kleene_or)
 
 
+OSD_VERDICTS = ("osi-approved", "conforms", "unclear", "does-not-conform")  # best first
+
+
+@cache
+def _osd_verdict_of(license_id: str) -> str | None:
+    """The OSD verdict for one license id (osi_check.osd: the SPDX flag, the curated assessments of known
+    non-OSI licenses, else the clause detectors over its text). None when osi-check has no terms for it."""
+    from osi_check.osd.assess import UnknownLicenseId, assess_id
+
+    try:
+        verdict = assess_id(license_id).verdict
+    except UnknownLicenseId:
+        return None
+    return {"conforms-not-approved": "conforms"}.get(verdict, verdict)
+
+
+def license_osd_verdict(ctx: SubjectContext) -> str | None:
+    """Whether the terms meet the Open Source Definition: a combination is as good as its worst part, a
+    choice as its best option. A rider (Commons Clause) on an approved license makes it fail."""
+    node = _tree(ctx)
+    if node is None:
+        return None
+
+    def leaf_value(leaf):
+        if leaf.key.startswith(licensing.UNKNOWN_PREFIX):
+            return None
+        added = ctx.knowledge.exception(leaf.exception)
+        if added is not None and added.rider:
+            return "does-not-conform"
+        if ctx.knowledge.osi_approved(leaf.key) is True:
+            return "osi-approved"
+        return _osd_verdict_of(leaf.key)
+
+    def worst(values):
+        return None if None in values else max(values, key=OSD_VERDICTS.index)
+
+    def best(values):
+        known = [v for v in values if v is not None]
+        if not known:
+            return None
+        top = min(known, key=OSD_VERDICTS.index)
+        return top if len(known) == len(values) or top in ("osi-approved", "conforms") else None
+
+    return _fold(node, leaf_value, worst, best)
+
+
 def _max_level(values):
     known = [v for v in values if v is not None]
     if "network" in known:
@@ -276,6 +322,7 @@ def application_exception(ctx: SubjectContext) -> bool | None:
 RESOLVERS: dict[str, Callable[[SubjectContext], object]] = {
     "license.known": license_known,
     "license.osi-approved": license_osi_approved,
+    "license.osd-verdict": license_osd_verdict,
     "license.copyleft": license_copyleft,
     "license.family": FamilyValue,
     "license.confident": lambda ctx: ctx.license.confident,
